@@ -1,0 +1,26 @@
+#pragma once
+// Argument checks shared by the whole library: every public function validates shapes and
+// throws std::invalid_argument naming itself and the shapes at fault.
+#include <armadillo>
+#include <stdexcept>
+#include <string>
+
+namespace gradlab {
+
+// "3x5": the shape of a matrix as messages print it.
+std::string shape_of(const arma::mat& A);
+
+// Throws std::invalid_argument("<function>: <message>") when condition is false.
+void require(bool condition, const char* function, const std::string& message);
+
+// Throws unless A and B have the same shape: "<function>: dY is 3x4 but X is 3x5 (must match)".
+void require_same_shape(const char* function, const char* a_name, const arma::mat& A,
+                        const char* b_name, const arma::mat& B);
+
+// Throws unless the matrix has at least one element.
+void require_nonempty(const char* function, const char* name, const arma::mat& A);
+
+// Throws unless labels has one entry per column of a classes x B matrix and each label < classes.
+void require_labels(const char* function, const arma::uvec& labels, const arma::mat& scores);
+
+}  // namespace gradlab

@@ -1,0 +1,283 @@
+#include "gradlab/check/op_cases.hpp"
+
+#include "gradlab/labels.hpp"
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/cross_entropy.hpp"
+#include "gradlab/ops/dropout.hpp"
+#include "gradlab/ops/l2_penalty.hpp"
+#include "gradlab/ops/leaky_relu.hpp"
+#include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/nll.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/sigmoid.hpp"
+#include "gradlab/ops/softmax.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
+#include "gradlab/ops/tanh.hpp"
+#include "gradlab/random.hpp"
+#include "gradlab/shape.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace gradlab::check {
+
+namespace {
+
+using Mats = std::vector<arma::mat>;
+
+// The data a case's inputs point into; owned by the Differentiable.
+struct Data {
+  arma::mat A, B, C;  // up to three perturbed inputs
+  arma::mat D, E;     // fixed data (targets, running statistics, ...)
+  arma::uvec labels;
+};
+
+// One case shape: D input features, M outputs (for affine), B samples, and a scale for inputs.
+struct Dims {
+  std::string kind;
+  arma::uword D, M, B;
+  double scale;
+  bool small;
+};
+
+std::vector<Dims> standard_dims(arma::uword batch) {
+  if (batch > 0) return {{"batch " + std::to_string(batch), 6, 4, batch, 1.0, false}};
+  return {{"batch 1", 5, 3, 1, 1.0, true},
+          {"non-square", 7, 4, 3, 1.0, true},
+          {"batch 64", 10, 6, 64, 1.0, false},
+          {"large magnitude", 6, 5, 8, 100.0, false}};
+}
+
+std::string dims_text(const arma::mat& A) { return shape_of(A); }
+
+// An elementwise activation: X -> Y, backward from (dY, saved) where saved is X or Y.
+OpCase elementwise(const std::string& op, const Dims& d, Rng& rng,
+                   arma::mat (*forward)(const arma::mat&),
+                   arma::mat (*backward)(const arma::mat&, const arma::mat&), bool from_output) {
+  auto data = std::make_shared<Data>();
+  data->A = d.scale * random_normal(d.D, d.B, rng);
+  OpCase c{op, "X " + dims_text(data->A), d.kind, d.small, {}};
+  c.fn.inputs = {{"X", &data->A}};
+  c.fn.forward = [data, forward] { return forward(data->A); };
+  c.fn.backward = [data, forward, backward, from_output](const arma::mat& G) {
+    return Mats{backward(G, from_output ? forward(data->A) : data->A)};
+  };
+  c.fn.owner = data;
+  return c;
+}
+
+// A scalar loss L(input): forward returns the 1x1 matrix [L]; backward scales by G(0,0).
+template <class Forward, class Backward>
+OpCase scalar_loss(const std::string& op, const std::string& shape, const Dims& d,
+                   std::shared_ptr<Data> data, Forward forward, Backward backward,
+                   const std::string& input_name = "logits") {
+  OpCase c{op, shape, d.kind, d.small, {}};
+  c.fn.inputs = {{input_name, &data->A}};
+  c.fn.forward = [data, forward] { return arma::mat{forward(*data)}; };
+  c.fn.backward = [data, backward](const arma::mat& G) { return Mats{G(0, 0) * backward(*data)}; };
+  c.fn.owner = data;
+  return c;
+}
+
+arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
+  arma::uvec labels(B);
+  for (auto& l : labels) l = std::min(classes - 1, static_cast<arma::uword>(uniform01(rng) * classes));
+  return labels;
+}
+
+std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
+  if (op == "relu")
+    return {elementwise(op, d, rng, ops::relu_forward, ops::relu_backward, false)};
+  if (op == "leaky_relu")
+    return {elementwise(
+        op, d, rng, [](const arma::mat& X) { return ops::leaky_relu_forward(X); },
+        [](const arma::mat& dY, const arma::mat& X) { return ops::leaky_relu_backward(dY, X); },
+        false)};
+  if (op == "tanh")
+    return {elementwise(op, d, rng, ops::tanh_forward, ops::tanh_backward, true)};
+  if (op == "sigmoid")
+    return {elementwise(op, d, rng, ops::sigmoid_forward, ops::sigmoid_backward, true)};
+  if (op == "affine") {
+    auto data = std::make_shared<Data>();
+    data->A = d.scale * random_normal(d.M, d.D, rng);  // W
+    data->B = d.scale * random_normal(d.M, 1, rng);    // b
+    data->C = d.scale * random_normal(d.D, d.B, rng);  // X
+    OpCase c{op, "W " + dims_text(data->A) + ", b " + std::to_string(d.M) + ", X " + dims_text(data->C),
+             d.kind, d.small, {}};
+    c.fn.inputs = {{"W", &data->A}, {"b", &data->B}, {"X", &data->C}};
+    c.fn.forward = [data] { return ops::affine_forward(data->A, data->B, data->C); };
+    c.fn.backward = [data](const arma::mat& G) {
+      ops::AffineGrads g = ops::affine_backward(G, data->A, data->C);
+      return Mats{g.dW, g.db, g.dX};
+    };
+    c.fn.owner = data;
+    return {c};
+  }
+  if (op == "softmax") {
+    auto data = std::make_shared<Data>();
+    data->A = (d.scale > 1.0 ? 10.0 : 1.0) * d.scale * random_normal(d.D, d.B, rng);
+    OpCase c{op, "logits " + dims_text(data->A), d.kind, d.small, {}};
+    c.fn.inputs = {{"logits", &data->A}};
+    c.fn.forward = [data] { return ops::softmax_forward(data->A); };
+    c.fn.backward = [data](const arma::mat& G) {
+      return Mats{ops::softmax_backward(G, ops::softmax_forward(data->A))};
+    };
+    c.fn.owner = data;
+    std::vector<OpCase> cases{c};
+    if (d.B == 1) {
+      // The same derivative through the explicit Jacobian matrix diag(s) - s s^T.
+      OpCase j = c;
+      j.op = "softmax_jacobian";
+      j.fn.backward = [data](const arma::mat& G) {
+        const arma::mat J = ops::softmax_jacobian(ops::softmax_forward(data->A).col(0));
+        return Mats{arma::mat(J.t() * G)};
+      };
+      cases.push_back(j);
+    }
+    return cases;
+  }
+  if (op == "log_softmax") {
+    auto data = std::make_shared<Data>();
+    data->A = (d.scale > 1.0 ? 10.0 : 1.0) * d.scale * random_normal(d.D, d.B, rng);
+    OpCase c{op, "logits " + dims_text(data->A), d.kind, d.small, {}};
+    c.fn.inputs = {{"logits", &data->A}};
+    c.fn.forward = [data] { return ops::log_softmax_forward(data->A); };
+    c.fn.backward = [data](const arma::mat& G) {
+      return Mats{ops::log_softmax_backward(G, ops::log_softmax_forward(data->A))};
+    };
+    c.fn.owner = data;
+    return {c};
+  }
+  if (op == "cross_entropy") {
+    // Probabilities away from 0: the textbook pair is unstable near 0 by construction.
+    auto data = std::make_shared<Data>();
+    // (at p = 0.01 the truncation error h^2 / (3 p^2) of -log p reaches 3e-7 at the default
+    // step; 0.02 keeps the stress below 1e-7; lab-step-size shows the whole curve)
+    data->A = random_uniform(d.D, d.B, rng, d.scale > 1.0 ? 0.02 : 0.05, 1.0);
+    data->D = one_hot(random_labels(d.D, d.B, rng), d.D);
+    return {scalar_loss(
+        op, "probs " + dims_text(data->A) + ", one-hot targets", d, data,
+        [](const Data& s) { return ops::cross_entropy_forward(s.A, s.D); },
+        [](const Data& s) { return ops::cross_entropy_backward(s.A, s.D); }, "probs")};
+  }
+  if (op == "softmax_cross_entropy") {
+    auto data = std::make_shared<Data>();
+    // large magnitude: logits of +-1000, where the unfused pair overflows
+    data->A = d.scale > 1.0 ? random_uniform(d.D, d.B, rng, -1000.0, 1000.0)
+                            : random_normal(d.D, d.B, rng);
+    data->labels = random_labels(d.D, d.B, rng);
+    return {scalar_loss(
+        op, "logits " + dims_text(data->A) + ", labels " + std::to_string(d.B), d, data,
+        [](const Data& s) { return ops::softmax_cross_entropy_forward(s.A, s.labels).loss; },
+        [](const Data& s) {
+          return ops::softmax_cross_entropy_backward(
+              ops::softmax_cross_entropy_forward(s.A, s.labels).probs, s.labels);
+        })};
+  }
+  if (op == "nll") {
+    auto data = std::make_shared<Data>();
+    data->A = ops::log_softmax_forward(d.scale * random_normal(d.D, d.B, rng));
+    data->labels = random_labels(d.D, d.B, rng);
+    return {scalar_loss(
+        op, "logprobs " + dims_text(data->A) + ", labels " + std::to_string(d.B), d, data,
+        [](const Data& s) { return ops::nll_forward(s.A, s.labels); },
+        [](const Data& s) { return ops::nll_backward(s.A, s.labels); }, "logprobs")};
+  }
+  // Sums of squares (mse, l2_penalty): their large-magnitude case is scale 10, not 100. At 100
+  // the loss reaches 1e4 to 1e5 and the rounding floor eps |L| / h of the difference quotient
+  // (not the op) limits the check to about 1e-6.
+  const double square_scale = std::min(d.scale, 10.0);
+  if (op == "mse") {
+    auto data = std::make_shared<Data>();
+    data->A = square_scale * random_normal(d.D, d.B, rng);
+    data->D = one_hot(random_labels(d.D, d.B, rng), d.D);
+    return {scalar_loss(
+        op, "Y " + dims_text(data->A) + ", one-hot targets", d, data,
+        [](const Data& s) { return ops::mse_forward(s.A, s.D); },
+        [](const Data& s) { return ops::mse_backward(s.A, s.D); }, "Y")};
+  }
+  if (op == "batchnorm" || op == "batchnorm_eval") {
+    const bool eval = op == "batchnorm_eval";
+    auto data = std::make_shared<Data>();
+    // large magnitude: features of scale 100 around offsets of 1000
+    data->A = d.scale * random_normal(d.D, d.B, rng);
+    if (d.scale > 1.0) data->A.each_col() += 10.0 * d.scale * random_normal(d.D, 1, rng);
+    data->B = 1.0 + 0.5 * random_normal(d.D, 1, rng);  // gamma
+    data->C = 0.5 * random_normal(d.D, 1, rng);        // beta
+    data->D = d.scale * random_normal(d.D, 1, rng);    // running mean
+    data->E = d.scale * d.scale * random_uniform(d.D, 1, rng, 0.5, 2.0);  // running variance
+    OpCase c{op, "X " + dims_text(data->A) + ", gamma " + std::to_string(d.D) + ", beta " +
+                     std::to_string(d.D),
+             d.kind, d.small, {}};
+    c.fn.inputs = {{"X", &data->A}, {"gamma", &data->B}, {"beta", &data->C}};
+    auto forward = [data, eval] {
+      return eval ? ops::batchnorm_forward_eval(data->A, data->B, data->C, data->D, data->E)
+                  : ops::batchnorm_forward(data->A, data->B, data->C);
+    };
+    c.fn.forward = [forward] { return forward().Y; };
+    c.fn.backward = [data, eval, forward](const arma::mat& G) {
+      const ops::BatchNormForward f = forward();
+      const ops::BatchNormGrads g = eval ? ops::batchnorm_backward_eval(G, data->B, f.cache)
+                                         : ops::batchnorm_backward(G, data->B, f.cache);
+      return Mats{g.dX, g.dgamma, g.dbeta};
+    };
+    c.fn.owner = data;
+    return {c};
+  }
+  if (op == "dropout") {
+    auto data = std::make_shared<Data>();
+    data->A = d.scale * random_normal(d.D, d.B, rng);
+    const std::uint64_t mask_seed = rng();
+    OpCase c{op, "X " + dims_text(data->A) + ", p 0.3", d.kind, d.small, {}};
+    c.fn.inputs = {{"X", &data->A}};
+    // The mask is drawn once per forward from a generator seeded the same way each time:
+    // a fixed mask, as within one training step.
+    auto forward = [data, mask_seed] {
+      Rng mask_rng(mask_seed);
+      return ops::dropout_forward(data->A, 0.3, mask_rng);
+    };
+    c.fn.forward = [forward] { return forward().Y; };
+    c.fn.backward = [forward](const arma::mat& G) {
+      return Mats{ops::dropout_backward(G, forward().mask)};
+    };
+    c.fn.owner = data;
+    return {c};
+  }
+  if (op == "l2_penalty") {
+    auto data = std::make_shared<Data>();
+    data->A = square_scale * random_normal(d.M, d.D, rng);
+    return {scalar_loss(
+        op, "W " + dims_text(data->A) + ", lambda 0.1", d, data,
+        [](const Data& s) { return ops::l2_penalty_forward(s.A, 0.1); },
+        [](const Data& s) { return ops::l2_penalty_backward(s.A, 0.1); }, "W")};
+  }
+  throw std::invalid_argument("op_cases: unknown op '" + op + "'");
+}
+
+}  // namespace
+
+const std::vector<std::string>& op_names() {
+  static const std::vector<std::string> names{
+      "relu",    "leaky_relu", "tanh",          "sigmoid", "affine",
+      "softmax", "log_softmax", "cross_entropy", "softmax_cross_entropy", "nll",
+      "mse",     "batchnorm",  "batchnorm_eval", "dropout", "l2_penalty"};
+  return names;
+}
+
+std::vector<OpCase> op_cases(const std::string& op, arma::uword batch, std::uint64_t seed) {
+  const auto& names = op_names();
+  if (std::find(names.begin(), names.end(), op) == names.end()) {
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("op_cases: unknown op '" + op + "' (known: " + known + ")");
+  }
+  std::vector<OpCase> cases;
+  Rng rng(seed);
+  for (const Dims& d : standard_dims(batch))
+    for (OpCase& c : make_cases(op, d, rng)) cases.push_back(std::move(c));
+  return cases;
+}
+
+}  // namespace gradlab::check

@@ -1,0 +1,68 @@
+#include "gradlab/check/print.hpp"
+
+#include "gradlab/report/table.hpp"
+
+#include <ostream>
+
+namespace gradlab::check {
+
+namespace {
+std::string index_text(const TensorReport& t) {
+  return "(" + std::to_string(t.worst_row) + "," + std::to_string(t.worst_col) + ")";
+}
+std::string contract_text(const ContractReport& c) { return c.holds() ? "ok" : "BROKEN"; }
+}  // namespace
+
+void print_table(std::ostream& out, const std::vector<CheckReport>& reports) {
+  using report::sci;
+  report::Table table({"check", "shapes", "method", "tensor", "shape", "checked", "max rel err",
+                       "max abs err", "worst at", "analytic", "numeric", "pass", "kink", "fail",
+                       "contract", "verdict"});
+  std::vector<std::string> problems;
+  for (const CheckReport& r : reports) {
+    for (const TensorReport& t : r.tensors) {
+      table.add_row({r.label, r.shape, r.method, t.name,
+                     std::to_string(t.rows) + "x" + std::to_string(t.cols),
+                     std::to_string(t.checked), sci(t.max_rel_error), sci(t.max_abs_error),
+                     index_text(t), sci(t.worst_analytic, 6), sci(t.worst_numeric, 6),
+                     std::to_string(t.passed), std::to_string(t.kinks), std::to_string(t.failed),
+                     contract_text(r.contract), to_string(t.verdict())});
+    }
+    if (!r.contract.holds()) problems.push_back(r.label + " (" + r.shape + "): " + r.contract.problem);
+  }
+  table.print(out);
+  for (const std::string& p : problems) out << "contract broken: " << p << '\n';
+}
+
+nlohmann::json to_json(const TensorReport& t) {
+  return {{"tensor", t.name},
+          {"rows", t.rows},
+          {"cols", t.cols},
+          {"checked", t.checked},
+          {"passed", t.passed},
+          {"kinks", t.kinks},
+          {"failed", t.failed},
+          {"max_abs_error", t.max_abs_error},
+          {"max_rel_error", t.max_rel_error},
+          {"worst", {{"row", t.worst_row}, {"col", t.worst_col},
+                     {"analytic", t.worst_analytic}, {"numeric", t.worst_numeric}}},
+          {"verdict", to_string(t.verdict())}};
+}
+
+nlohmann::json to_json(const CheckReport& r) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const TensorReport& t : r.tensors) tensors.push_back(to_json(t));
+  return {{"check", r.label},
+          {"shapes", r.shape},
+          {"method", r.method},
+          {"scheme", to_string(r.scheme)},
+          {"step", r.step},
+          {"contract", {{"assigned", r.contract.assigned},
+                        {"repeatable", r.contract.repeatable},
+                        {"linear", r.contract.linear},
+                        {"problem", r.contract.problem}}},
+          {"tensors", tensors},
+          {"verdict", to_string(r.verdict())}};
+}
+
+}  // namespace gradlab::check

@@ -1,0 +1,54 @@
+// Elementwise activations: relu, leaky_relu, tanh, sigmoid.
+#include "gradlab/ops/leaky_relu.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/sigmoid.hpp"
+#include "gradlab/ops/tanh.hpp"
+#include "gradlab/shape.hpp"
+
+#include <cmath>
+
+namespace gradlab::ops {
+
+arma::mat relu_forward(const arma::mat& X) { return arma::clamp(X, 0.0, arma::datum::inf); }
+
+arma::mat relu_backward(const arma::mat& dY, const arma::mat& X) {
+  require_same_shape("relu_backward", "dY", dY, "X", X);
+  return dY % arma::conv_to<arma::mat>::from(X > 0.0);  // dX = dY ⊙ 1[X > 0]
+}
+
+arma::mat leaky_relu_forward(const arma::mat& X, double slope) {
+  arma::mat Y = X;
+  Y.transform([slope](double x) { return x > 0.0 ? x : slope * x; });
+  return Y;
+}
+
+arma::mat leaky_relu_backward(const arma::mat& dY, const arma::mat& X, double slope) {
+  require_same_shape("leaky_relu_backward", "dY", dY, "X", X);
+  arma::mat local = X;  // dY/dX elementwise: 1 where X > 0, slope elsewhere
+  local.transform([slope](double x) { return x > 0.0 ? 1.0 : slope; });
+  return dY % local;
+}
+
+arma::mat tanh_forward(const arma::mat& X) { return arma::tanh(X); }
+
+arma::mat tanh_backward(const arma::mat& dY, const arma::mat& Y) {
+  require_same_shape("tanh_backward", "dY", dY, "Y", Y);
+  return dY % (1.0 - Y % Y);  // dX = dY ⊙ (1 - Y²)
+}
+
+arma::mat sigmoid_forward(const arma::mat& X) {
+  arma::mat Y = X;
+  Y.transform([](double x) {
+    if (x >= 0.0) return 1.0 / (1.0 + std::exp(-x));
+    const double e = std::exp(x);  // x < 0: exp(x) <= 1, no overflow
+    return e / (1.0 + e);
+  });
+  return Y;
+}
+
+arma::mat sigmoid_backward(const arma::mat& dY, const arma::mat& Y) {
+  require_same_shape("sigmoid_backward", "dY", dY, "Y", Y);
+  return dY % Y % (1.0 - Y);  // dX = dY ⊙ Y ⊙ (1 - Y)
+}
+
+}  // namespace gradlab::ops
