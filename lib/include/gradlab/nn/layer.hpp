@@ -1,0 +1,48 @@
+#pragma once
+// The Layer contract. Every layer in gradlab::nn keeps it, and checks/ verifies it for each
+// layer with the gradient checker (random upstream gradient, every parameter and the input,
+// gradient buffers pre-filled with NaN so an entry backward forgot cannot pass).
+//
+//   forward(X)   X: in x B (columns are samples). Returns Y: out x B. Caches exactly what
+//                backward needs (the input, an output, a mask, batch statistics) and nothing
+//                else. In train mode, layers with batch statistics or randomness use them;
+//                in eval mode they use running statistics / the identity.
+//   backward(dY) dY = dL/dY: out x B, for the same batch as the last forward. ASSIGNS (=, never
+//                +=) the gradient of every parameter, returns dL/dX: in x B. Called once per
+//                forward, layers in reverse order.
+//   parameters() every trainable tensor with its gradient, named ("W", "b", "gamma", ...);
+//                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma".
+//   set_mode()   train or eval.
+// Layers own their state (weights, gradients, caches); the maths is in gradlab::ops.
+#include <armadillo>
+
+#include <string>
+#include <vector>
+
+namespace gradlab::nn {
+
+enum class Mode { train, eval };
+
+// A trainable tensor as optimisers and checkers see it: its value and the gradient that the
+// last backward assigned. Both point into the layer that owns them.
+struct Parameter {
+  std::string name;
+  arma::mat* value;
+  arma::mat* grad;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual arma::mat forward(const arma::mat& X) = 0;
+  virtual arma::mat backward(const arma::mat& dY) = 0;
+  virtual std::vector<Parameter> parameters() { return {}; }
+  virtual void set_mode(Mode mode) { mode_ = mode; }
+  Mode mode() const { return mode_; }
+  virtual std::string name() const = 0;  // "Linear(784, 100)", "ReLU", ...
+
+ protected:
+  Mode mode_ = Mode::train;
+};
+
+}  // namespace gradlab::nn
