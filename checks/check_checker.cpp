@@ -1,0 +1,290 @@
+// The checker is itself checked: it must FAIL deliberately wrong backward passes and name the
+// tensor and element, report ReLU's corner at 0 as a kink held to the subgradient bracket, and
+// catch a backward that breaks the contract (not repeatable, not linear, unassigned).
+#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/labels.hpp"
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
+#include "gradlab/ops/tanh.hpp"
+#include "gradlab/random.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace gradlab;
+using check::Verdict;
+using Mats = std::vector<arma::mat>;
+
+namespace {
+
+struct Data {
+  arma::mat A, B, C;
+  arma::uvec labels;
+};
+
+// X -> tanh(X) with the given backward(dY, Y).
+check::Differentiable tanh_with(arma::mat (*backward)(const arma::mat&, const arma::mat&)) {
+  auto d = std::make_shared<Data>();
+  Rng rng(3);
+  d->A = random_normal(4, 5, rng);
+  return {{{"X", &d->A}},
+          [d] { return ops::tanh_forward(d->A); },
+          [d, backward](const arma::mat& G) { return Mats{backward(G, ops::tanh_forward(d->A))}; },
+          d};
+}
+
+// W (n x n), b, X (n x n): square, so a missing transpose still has the right shape.
+check::Differentiable affine_with(bool transpose_in_dX) {
+  auto d = std::make_shared<Data>();
+  Rng rng(4);
+  d->A = random_normal(4, 4, rng);
+  d->B = random_normal(4, 1, rng);
+  d->C = random_normal(4, 4, rng);
+  return {{{"W", &d->A}, {"b", &d->B}, {"X", &d->C}},
+          [d] { return ops::affine_forward(d->A, d->B, d->C); },
+          [d, transpose_in_dX](const arma::mat& G) {
+            ops::AffineGrads g = ops::affine_backward(G, d->A, d->C);
+            if (!transpose_in_dX) g.dX = d->A * G;  // the bug: W dY instead of W^T dY
+            return Mats{g.dW, g.db, g.dX};
+          },
+          d};
+}
+
+check::Differentiable batchnorm_without_mean_terms() {
+  auto d = std::make_shared<Data>();
+  Rng rng(5);
+  d->A = random_normal(3, 6, rng);
+  d->B = 1.0 + 0.3 * random_normal(3, 1, rng);
+  d->C = random_normal(3, 1, rng);
+  return {{{"X", &d->A}, {"gamma", &d->B}, {"beta", &d->C}},
+          [d] { return ops::batchnorm_forward(d->A, d->B, d->C).Y; },
+          [d](const arma::mat& G) {
+            const ops::BatchNormForward f = ops::batchnorm_forward(d->A, d->B, d->C);
+            ops::BatchNormGrads g = ops::batchnorm_backward(G, d->B, f.cache);
+            // the bug: drop the path through the mean (- sum_b dY) and the variance
+            g.dX = G;
+            g.dX.each_col() %= d->B % f.cache.inv_std;
+            return Mats{g.dX, g.dgamma, g.dbeta};
+          },
+          d};
+}
+
+check::Differentiable softmax_ce_without_batch_mean() {
+  auto d = std::make_shared<Data>();
+  Rng rng(6);
+  d->A = random_normal(5, 4, rng);
+  d->labels = {0, 3, 2, 3};
+  return {{{"logits", &d->A}},
+          [d] { return arma::mat{ops::softmax_cross_entropy_forward(d->A, d->labels).loss}; },
+          [d](const arma::mat& G) {
+            const arma::mat probs = ops::softmax_cross_entropy_forward(d->A, d->labels).probs;
+            return Mats{G(0, 0) * (probs - one_hot(d->labels, 5))};  // the bug: no 1/B
+          },
+          d};
+}
+
+// ReLU on inputs of which `zeros` entries are exactly 0, with the derivative at 0 given.
+check::Differentiable relu_with_zeros(double derivative_at_zero, arma::uword zeros) {
+  auto d = std::make_shared<Data>();
+  Rng rng(8);
+  d->A = random_normal(4, 5, rng);
+  for (arma::uword i = 0; i < zeros; ++i) d->A(3 * i) = 0.0;
+  return {{{"X", &d->A}},
+          [d] { return ops::relu_forward(d->A); },
+          [d, derivative_at_zero](const arma::mat& G) {
+            arma::mat dX = ops::relu_backward(G, d->A);
+            for (arma::uword i = 0; i < d->A.n_elem; ++i)
+              if (d->A(i) == 0.0) dX(i) = derivative_at_zero * G(i);
+            return Mats{dX};
+          },
+          d};
+}
+
+const check::TensorReport& tensor(const check::CheckReport& r, const std::string& name) {
+  for (const auto& t : r.tensors)
+    if (t.name == name) return t;
+  FAIL("no tensor " << name);
+  return r.tensors.front();
+}
+
+}  // namespace
+
+TEST_CASE("checker: passes the correct tanh and fails tanh' = 1 - Y (no square)",
+          "[checker][tanh]") {
+  const check::CheckReport good = check::check_vjp(tanh_with(ops::tanh_backward));
+  CHECK(good.verdict() == Verdict::pass);
+  CHECK(tensor(good, "dX").max_rel_error < 1e-8);
+
+  auto wrong = [](const arma::mat& dY, const arma::mat& Y) -> arma::mat { return dY % (1.0 - Y); };
+  const check::CheckReport bad = check::check_vjp(tanh_with(wrong));
+  REQUIRE(bad.verdict() == Verdict::fail);
+  const check::TensorReport& dX = tensor(bad, "dX");
+  CHECK(dX.failed > 0);
+  CHECK(dX.max_rel_error > 1e-2);
+  // The worst element's analytic value is the buggy one: dY (1 - Y) at that element.
+  auto fn = tanh_with(ops::tanh_backward);
+  const arma::mat Y = fn.forward();
+  CHECK(std::abs(dX.worst_numeric - dX.worst_analytic) > 1e-3);
+  CHECK(dX.worst_row < Y.n_rows);
+  CHECK(dX.worst_col < Y.n_cols);
+}
+
+TEST_CASE("checker: fails affine's dX without the transpose, and only dX", "[checker][affine]") {
+  CHECK(check::check_vjp(affine_with(true)).verdict() == Verdict::pass);
+  const check::CheckReport bad = check::check_vjp(affine_with(false));
+  REQUIRE(bad.verdict() == Verdict::fail);
+  CHECK(tensor(bad, "dX").failed > 0);
+  CHECK(tensor(bad, "dW").verdict() == Verdict::pass);
+  CHECK(tensor(bad, "db").verdict() == Verdict::pass);
+  // The full Jacobian sees it too, in J[X] only.
+  const check::CheckReport jacobian = check::check_jacobian(affine_with(false));
+  CHECK(tensor(jacobian, "J[X]").verdict() == Verdict::fail);
+  CHECK(tensor(jacobian, "J[W]").verdict() == Verdict::pass);
+}
+
+TEST_CASE("checker: fails batch norm's dX without its mean and variance terms",
+          "[checker][batchnorm]") {
+  const check::CheckReport bad = check::check_vjp(batchnorm_without_mean_terms());
+  REQUIRE(bad.verdict() == Verdict::fail);
+  CHECK(tensor(bad, "dX").failed == tensor(bad, "dX").checked);  // every sample is coupled
+  CHECK(tensor(bad, "dgamma").verdict() == Verdict::pass);
+  CHECK(tensor(bad, "dbeta").verdict() == Verdict::pass);
+}
+
+TEST_CASE("checker: fails softmax cross-entropy without the 1/B of the batch mean",
+          "[checker][softmax_cross_entropy]") {
+  const check::CheckReport bad = check::check_vjp(softmax_ce_without_batch_mean());
+  REQUIRE(bad.verdict() == Verdict::fail);
+  const check::TensorReport& t = tensor(bad, "dlogits");
+  CHECK(t.failed == t.checked);
+  // Off by exactly the batch size, 4: analytic = 4 x numeric at the worst element.
+  CHECK(t.worst_analytic == Approx(4.0 * t.worst_numeric).epsilon(1e-6));
+}
+
+TEST_CASE("checker: ReLU at 0 is reported as kinks, one per zero input", "[checker][relu][kink]") {
+  const check::CheckReport r = check::check_vjp(relu_with_zeros(0.0, 4));
+  const check::TensorReport& dX = tensor(r, "dX");
+  CHECK(dX.kinks == 4);
+  CHECK(dX.failed == 0);
+  CHECK(dX.passed == dX.checked - 4);
+  CHECK(r.verdict() == Verdict::kink);
+  // Any derivative in [0, 1] at 0 is a subgradient: still a kink, not a failure.
+  CHECK(check::check_vjp(relu_with_zeros(1.0, 4)).verdict() == Verdict::kink);
+  // 1/2, the mean of the one-sided slopes, is exactly what central differences measure there.
+  CHECK(check::check_vjp(relu_with_zeros(0.5, 4)).verdict() == Verdict::pass);
+}
+
+TEST_CASE("checker: a ReLU derivative at 0 outside [0, 1] fails the bracket",
+          "[checker][relu][kink]") {
+  for (double wrong : {2.0, -0.5}) {
+    const check::CheckReport r = check::check_vjp(relu_with_zeros(wrong, 4));
+    CHECK(r.verdict() == Verdict::fail);
+    CHECK(tensor(r, "dX").failed == 4);
+  }
+}
+
+TEST_CASE("checker: classify separates pass, kink and fail", "[checker]") {
+  const check::Tolerance tol;
+  CHECK(check::classify(1.0, 1.0 + 1e-9, 1.0, 1.0, tol) == Verdict::pass);
+  CHECK(check::classify(0.0, 0.5, 0.0, 1.0, tol) == Verdict::kink);  // a corner, a inside
+  CHECK(check::classify(1.5, 0.5, 0.0, 1.0, tol) == Verdict::fail);  // a outside the bracket
+  CHECK(check::classify(0.2, 0.5, 0.5, 0.5, tol) == Verdict::fail);  // smooth: no bracket
+  CHECK(check::classify(arma::datum::nan, 0.5, 0.0, 1.0, tol) == Verdict::fail);
+}
+
+TEST_CASE("checker: numerical_gradient of sum(x^3) is 3 x^2, x restored exactly", "[checker]") {
+  Rng rng(9);
+  arma::mat x = random_normal(3, 4, rng);
+  const arma::mat original = x;
+  auto f = [&x] { return arma::accu(arma::pow(x, 3)); };
+  const arma::mat n = check::numerical_gradient(f, x);
+  CHECK(arma::approx_equal(x, original, "absdiff", 0.0));
+  check::Options forward;
+  forward.scheme = check::Scheme::forward;
+  const arma::mat nf = check::numerical_gradient(f, x, forward);
+  for (arma::uword i = 0; i < x.n_elem; ++i) {
+    // For x^3 the errors are known exactly: central ((x+h)^3 - (x-h)^3) / 2h = 3x^2 + h^2,
+    // forward ((x+h)^3 - x^3) / h = 3x^2 + 3xh + h^2; h = step max(1, |x|), plus rounding.
+    const double h = check::default_central_step * std::max(1.0, std::abs(x(i)));
+    CHECK(std::abs(n(i) - (3.0 * x(i) * x(i) + h * h)) < 1e-9);
+    const double hf = check::default_forward_step * std::max(1.0, std::abs(x(i)));
+    CHECK(std::abs(nf(i) - (3.0 * x(i) * x(i) + 3.0 * x(i) * hf)) < 1e-6);
+  }
+}
+
+TEST_CASE("checker: a backward that accumulates is not repeatable", "[checker][contract]") {
+  auto fn = tanh_with(ops::tanh_backward);
+  auto accumulated = std::make_shared<arma::mat>();
+  auto inner = fn.backward;
+  fn.backward = [inner, accumulated](const arma::mat& G) {
+    const Mats g = inner(G);
+    if (accumulated->is_empty()) *accumulated = arma::zeros(arma::size(g[0]));
+    *accumulated += g[0];  // the bug: += into a buffer never zeroed
+    return Mats{*accumulated};
+  };
+  const check::CheckReport r = check::check_vjp(fn);
+  CHECK_FALSE(r.contract.repeatable);
+  CHECK(r.verdict() == Verdict::fail);
+}
+
+TEST_CASE("checker: a backward that is not linear in dY breaks the contract", "[checker][contract]") {
+  auto fn = tanh_with(ops::tanh_backward);
+  auto inner = fn.backward;
+  fn.backward = [inner](const arma::mat& G) { return inner(arma::abs(G)); };
+  const check::CheckReport r = check::check_vjp(fn);
+  CHECK_FALSE(r.contract.linear);
+  CHECK(r.verdict() == Verdict::fail);
+}
+
+TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker][contract]") {
+  auto fn = affine_with(true);
+  auto inner = fn.backward;
+  fn.backward = [inner](const arma::mat& G) {
+    Mats g = inner(G);
+    g[1](2) = arma::datum::nan;  // one bias entry never written
+    return g;
+  };
+  const check::CheckReport r = check::check_vjp(fn);
+  CHECK_FALSE(r.contract.assigned);
+  CHECK(tensor(r, "db").failed == 1);
+  CHECK(tensor(r, "db").worst_row == 2);
+  CHECK(r.verdict() == Verdict::fail);
+
+  auto misshapen = affine_with(true);
+  auto inner2 = misshapen.backward;
+  misshapen.backward = [inner2](const arma::mat& G) {
+    Mats g = inner2(G);
+    g[0].resize(g[0].n_rows + 1, g[0].n_cols);  // dW one row too many
+    return g;
+  };
+  const check::CheckReport r2 = check::check_vjp(misshapen);
+  CHECK_FALSE(r2.contract.assigned);
+  CHECK(tensor(r2, "dW").failed == tensor(r2, "dW").checked);
+}
+
+TEST_CASE("checker: the directional mode passes correct and fails wrong backward passes",
+          "[checker][directional]") {
+  CHECK(check::check_directional(affine_with(true), 6).verdict() == Verdict::pass);
+  CHECK(check::check_directional(affine_with(false), 6).verdict() == Verdict::fail);
+  CHECK(check::check_directional(batchnorm_without_mean_terms(), 6).verdict() == Verdict::fail);
+  const check::CheckReport r = check::check_directional(batchnorm_without_mean_terms(), 6);
+  CHECK(r.tensors.at(0).checked == 6);
+}
+
+TEST_CASE("checker: forward differences pass correct ops at their own tolerance", "[checker]") {
+  check::Options forward;
+  forward.scheme = check::Scheme::forward;
+  CHECK(check::check_vjp(affine_with(true), forward).verdict() == Verdict::pass);
+  CHECK(check::check_vjp(affine_with(false), forward).verdict() == Verdict::fail);
+  CHECK(check::check_vjp(tanh_with(ops::tanh_backward), forward).verdict() == Verdict::pass);
+}
+
+TEST_CASE("checker: a step outside (0, 1) is an error", "[checker][errors]") {
+  check::Options o;
+  o.step = 2.0;
+  CHECK_THROWS_AS(check::check_vjp(affine_with(true), o), std::invalid_argument);
+  CHECK_THROWS_WITH(check::check_directional(affine_with(true), 0), Catch::Contains("directions"));
+}

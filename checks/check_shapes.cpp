@@ -1,0 +1,99 @@
+// Shape mismatches throw std::invalid_argument naming the function and both shapes.
+#include "gradlab/labels.hpp"
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/cross_entropy.hpp"
+#include "gradlab/ops/dropout.hpp"
+#include "gradlab/ops/l2_penalty.hpp"
+#include "gradlab/ops/leaky_relu.hpp"
+#include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/nll.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/sigmoid.hpp"
+#include "gradlab/ops/softmax.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
+#include "gradlab/ops/tanh.hpp"
+#include "gradlab/random.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace gradlab;
+using Catch::Contains;
+
+namespace {
+// Requires f to throw std::invalid_argument whose message holds every fragment.
+template <class F>
+void require_error(F f, std::initializer_list<const char*> fragments) {
+  try {
+    f();
+    FAIL("no exception");
+  } catch (const std::invalid_argument& e) {
+    const std::string message = e.what();
+    INFO(message);
+    for (const char* fragment : fragments) CHECK_THAT(message, Contains(fragment));
+  }
+}
+const arma::mat A23(2, 3, arma::fill::ones), A32(3, 2, arma::fill::ones);
+}  // namespace
+
+TEST_CASE("shapes: elementwise backward passes need dY shaped like their input", "[shapes]") {
+  require_error([] { ops::relu_backward(A23, A32); }, {"relu_backward", "2x3", "3x2"});
+  require_error([] { ops::leaky_relu_backward(A23, A32); }, {"leaky_relu_backward", "2x3", "3x2"});
+  require_error([] { ops::tanh_backward(A23, A32); }, {"tanh_backward", "2x3", "3x2"});
+  require_error([] { ops::sigmoid_backward(A23, A32); }, {"sigmoid_backward", "2x3", "3x2"});
+  require_error([] { ops::dropout_backward(A23, A32); }, {"dropout_backward", "2x3", "3x2"});
+}
+
+TEST_CASE("shapes: affine needs W's columns to equal X's rows, one bias per row", "[shapes][affine]") {
+  const arma::mat W(4, 3, arma::fill::ones), X(5, 2, arma::fill::ones);
+  const arma::vec b(4, arma::fill::ones), b_wrong(3, arma::fill::ones);
+  require_error([&] { ops::affine_forward(W, b, X); }, {"affine_forward", "4x3", "5x2"});
+  require_error([&] { ops::affine_forward(W, b_wrong, arma::mat(3, 2)); }, {"affine_forward", "b has 3", "4x3"});
+  require_error([&] { ops::affine_backward(arma::mat(4, 7), W, arma::mat(3, 2)); },
+                {"affine_backward", "4x7", "4x2"});
+}
+
+TEST_CASE("shapes: softmax family and losses", "[shapes]") {
+  require_error([] { ops::softmax_backward(A23, A32); }, {"softmax_backward", "2x3", "3x2"});
+  require_error([] { ops::log_softmax_backward(A23, A32); }, {"log_softmax_backward", "2x3", "3x2"});
+  require_error([] { ops::cross_entropy_forward(A23, A32); }, {"cross_entropy_forward", "2x3", "3x2"});
+  require_error([] { ops::cross_entropy_backward(A23, A32); }, {"cross_entropy_backward", "2x3", "3x2"});
+  require_error([] { ops::mse_forward(A23, A32); }, {"mse_forward", "2x3", "3x2"});
+  require_error([] { ops::mse_backward(A23, A32); }, {"mse_backward", "2x3", "3x2"});
+  require_error([] { ops::softmax_forward(arma::mat()); }, {"softmax_forward", "empty", "0x0"});
+}
+
+TEST_CASE("shapes: labels must match the batch and the classes", "[shapes][labels]") {
+  const arma::uvec two = {0, 1}, three = {0, 1, 1}, out_of_range = {0, 1, 2};
+  require_error([&] { ops::softmax_cross_entropy_forward(A23, two); },
+                {"softmax_cross_entropy_forward", "2 entries", "2x3"});
+  require_error([&] { ops::softmax_cross_entropy_forward(A23, out_of_range); },
+                {"softmax_cross_entropy_forward", "label 2", "2 classes"});
+  require_error([&] { ops::softmax_cross_entropy_backward(A23, two); },
+                {"softmax_cross_entropy_backward", "2x3"});
+  require_error([&] { ops::nll_forward(A23, out_of_range); }, {"nll_forward", "label 2"});
+  require_error([&] { ops::nll_backward(A23, two); }, {"nll_backward", "2x3"});
+  require_error([&] { one_hot(out_of_range, 2); }, {"one_hot", "label 2"});
+  CHECK_NOTHROW(ops::nll_forward(A23, three));
+}
+
+TEST_CASE("shapes: batch norm needs one gamma, beta and statistic per feature", "[shapes][batchnorm]") {
+  const arma::mat X(3, 4, arma::fill::randn);
+  const arma::vec three(3, arma::fill::ones), two(2, arma::fill::ones);
+  require_error([&] { ops::batchnorm_forward(X, two, three); }, {"batchnorm_forward", "3x4", "gamma has 2"});
+  require_error([&] { ops::batchnorm_forward_eval(X, three, three, two, three); },
+                {"batchnorm_forward_eval", "3x4", "running"});
+  const ops::BatchNormForward f = ops::batchnorm_forward(X, three, three);
+  require_error([&] { ops::batchnorm_backward(arma::mat(3, 5), three, f.cache); },
+                {"batchnorm_backward", "3x5", "3x4"});
+  require_error([&] { ops::batchnorm_backward(arma::mat(3, 4), two, f.cache); },
+                {"batchnorm_backward", "gamma has 2"});
+}
+
+TEST_CASE("arguments: dropout p in [0, 1), lambda >= 0", "[shapes][arguments]") {
+  Rng rng(1);
+  require_error([&] { ops::dropout_forward(A23, 1.0, rng); }, {"dropout_forward", "p = 1"});
+  require_error([&] { ops::dropout_forward(A23, -0.1, rng); }, {"dropout_forward", "outside [0, 1)"});
+  require_error([] { ops::l2_penalty_forward(A23, -1.0); }, {"l2_penalty_forward", "negative"});
+}
