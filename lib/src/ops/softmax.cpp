@@ -74,9 +74,9 @@ SoftmaxCrossEntropy softmax_cross_entropy_forward(const arma::mat& logits,
   const arma::rowvec lse = log_sum_exp(logits);
   double total = 0.0;
   for (arma::uword b = 0; b < logits.n_cols; ++b) total += lse(b) - logits(labels(b), b);
-  arma::mat probs = logits;
-  probs.each_row() -= lse;  // log-probabilities: <= 0, finite
-  return {total / static_cast<double>(logits.n_cols), arma::exp(probs)};
+  // probs from softmax_forward (shift by the max, exp, divide), not exp(logits - lse): lse
+  // carries a rounding error of ulp(|logits|), which exp would pass on to every probability.
+  return {total / static_cast<double>(logits.n_cols), softmax_forward(logits)};
 }
 
 arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels) {
