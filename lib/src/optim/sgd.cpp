@@ -1,0 +1,44 @@
+#include "gradlab/optim/sgd.hpp"
+
+#include "gradlab/shape.hpp"
+#include "options.hpp"
+
+#include <utility>
+
+namespace gradlab::optim {
+
+SGD::SGD(std::vector<nn::Parameter> parameters, SGDOptions options)
+    : Optimizer(std::move(parameters), options.learning_rate, "SGD"), options_(options) {
+  detail::require_unit_interval("SGD", "momentum", options.momentum);
+  detail::require_nonnegative("SGD", "weight_decay", options.weight_decay);
+  require(!options.nesterov || options.momentum > 0.0, "SGD",
+          "nesterov = true needs momentum > 0 (momentum = " +
+              detail::format_value(options.momentum) + ")");
+  if (options_.momentum > 0.0) velocity_ = zeros_like_parameters();
+}
+
+void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
+  // theta, grad, v: the shape of parameter i
+  const double lr = learning_rate();
+  const double mu = options_.momentum;
+  arma::mat g = grad;
+  if (options_.weight_decay > 0.0) g += options_.weight_decay * theta;  // g = grad + wd theta
+
+  if (mu == 0.0) {
+    theta -= lr * g;  // plain: theta -= lr g
+    return;
+  }
+  arma::mat& v = velocity_[i];
+  v = mu * v + g;  // v = mu v + g   (lr stays outside v: see sgd.hpp)
+  if (options_.nesterov)
+    theta -= lr * (g + mu * v);  // Nesterov: theta -= lr (g + mu v)
+  else
+    theta -= lr * v;  // heavy ball: theta -= lr v
+}
+
+std::vector<Optimizer::Buffers> SGD::state_buffers() const {
+  if (options_.momentum == 0.0) return {};
+  return {{"velocity", &velocity_}};
+}
+
+}  // namespace gradlab::optim
