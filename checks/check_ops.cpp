@@ -3,7 +3,10 @@
 // get the full Jacobian. The smooth ops must land at <= 1e-7 relative error.
 #include "gradlab/check/op_cases.hpp"
 #include "gradlab/check/print.hpp"
+#include "gradlab/ops/batchnorm.hpp"
 #include "gradlab/ops/dropout.hpp"
+#include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/softmax.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/random.hpp"
 
@@ -98,4 +101,26 @@ TEST_CASE("dropout: the mask keeps about 1 - p, scaled by 1 / (1 - p), reproduci
   CHECK(kept == Approx(0.7).margin(0.02));  // 10,000 draws: 5 sigma is about 0.023
   CHECK(arma::all(arma::vectorise(fa.mask == 0.0 || arma::abs(fa.mask - 1.0 / 0.7) < 1e-15)));
   CHECK(arma::mean(arma::vectorise(fa.Y)) == Approx(1.0).margin(0.03));  // inverted: E[Y] = X
+}
+
+TEST_CASE("softmax: shifting every logit by 1000 changes nothing (the max shift works)",
+          "[softmax][log_softmax][softmax_cross_entropy][stability]") {
+  Rng rng(11);
+  const arma::mat Z = random_normal(6, 5, rng);
+  const arma::mat shifted = Z + 1000.0;  // exp(1000) overflows: the unshifted formula gives NaN
+  CHECK(arma::approx_equal(ops::softmax_forward(shifted), ops::softmax_forward(Z), "absdiff", 1e-13));
+  CHECK(arma::approx_equal(ops::log_softmax_forward(shifted), ops::log_softmax_forward(Z), "absdiff", 1e-12));
+  const arma::uvec labels = {0, 5, 2, 2, 1};
+  const auto a = ops::softmax_cross_entropy_forward(shifted, labels);
+  const auto b = ops::softmax_cross_entropy_forward(Z, labels);
+  CHECK(a.loss == Approx(b.loss).epsilon(1e-12));
+  CHECK(arma::approx_equal(ops::softmax_cross_entropy_backward(a.probs, labels),
+                           ops::softmax_cross_entropy_backward(b.probs, labels), "absdiff", 1e-13));
+}
+
+TEST_CASE("batchnorm: training mode refuses a batch of one sample", "[batchnorm][shapes]") {
+  const arma::mat X(3, 1, arma::fill::ones);
+  const arma::vec ones(3, arma::fill::ones);
+  CHECK_THROWS_WITH(ops::batchnorm_forward(X, ones, ones),
+                    Catch::Contains("batchnorm_forward") && Catch::Contains("3x1") && Catch::Contains("at least 2"));
 }

@@ -7,6 +7,7 @@
 #include "gradlab/cli.hpp"
 #include "gradlab/report/files.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 using namespace gradlab;
@@ -22,9 +23,17 @@ int main(int argc, char** argv) {
   bool list = false;
   app.add_option("--op", ops, "an op to check (repeatable; default: all)")
       ->check(CLI::IsMember(check::op_names()));
-  app.add_option("--seed", seed, "seed of the inputs, upstream gradients and directions");
+  app.add_option("--seed", seed, "seed of the inputs and the upstream gradients");
   app.add_option("--step", step, "relative step h / max(1, |x|) (default: 1e-5 central, 1e-8 forward)")
-      ->check(CLI::Range(1e-300, 0.5));
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            const bool number = end != text.c_str() && *end == '\0';
+            return number && value > 0.0 && value < 0.5 ? std::string()
+                                                        : "step " + text + " is not in (0, 0.5)";
+          },
+          "STEP in (0, 0.5)"));
   app.add_option("--scheme", scheme, "finite-difference scheme")
       ->check(CLI::IsMember({"central", "forward"}));
   app.add_option("--batch", batch, "one case at this batch size instead of the standard shapes")

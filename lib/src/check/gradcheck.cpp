@@ -79,14 +79,15 @@ class TensorAccumulator {
     if (v == Verdict::pass) ++r_.passed;
     if (v == Verdict::kink) ++r_.kinks;
     if (v == Verdict::fail) ++r_.failed;
+    // Kinks are judged by the subgradient bracket, not by |a - n|: both error columns and the
+    // worst element cover the other elements only (a failed bracket still counts as failed).
     const double abs_error = std::abs(analytic - numeric);
-    r_.max_abs_error = std::max(r_.max_abs_error, std::isnan(abs_error) ? HUGE_VAL : abs_error);
-    if (v != Verdict::kink)
+    if (v != Verdict::kink) {
+      r_.max_abs_error = std::max(r_.max_abs_error, std::isnan(abs_error) ? HUGE_VAL : abs_error);
       r_.max_rel_error = std::max(r_.max_rel_error, std::isnan(abs_error)
                                                         ? HUGE_VAL
                                                         : tol_.relative_error(analytic, numeric));
-    // Kinks are judged by the bracket, not by |a - n|: they do not compete for "worst"
-    // unless they failed it.
+    }
     const double excess = v == Verdict::kink ? 0.0
                           : std::isnan(abs_error)
                               ? HUGE_VAL

@@ -154,7 +154,7 @@ std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
     // Probabilities away from 0: the textbook pair is unstable near 0 by construction.
     auto data = std::make_shared<Data>();
     // (at p = 0.01 the truncation error h^2 / (3 p^2) of -log p reaches 3e-7 at the default
-    // step; 0.02 keeps the stress below 1e-7; lab-step-size shows the whole curve)
+    // step; 0.02 keeps the stress below 1e-7)
     data->A = random_uniform(d.D, d.B, rng, d.scale > 1.0 ? 0.02 : 0.05, 1.0);
     data->D = one_hot(random_labels(d.D, d.B, rng), d.D);
     return {scalar_loss(
@@ -201,8 +201,10 @@ std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
   if (op == "batchnorm" || op == "batchnorm_eval") {
     const bool eval = op == "batchnorm_eval";
     auto data = std::make_shared<Data>();
+    // Training mode needs two samples; its "batch 1" case is the smallest batch, 2.
+    const arma::uword B = eval ? d.B : std::max<arma::uword>(d.B, 2);
     // large magnitude: features of scale 100 around offsets of 1000
-    data->A = d.scale * random_normal(d.D, d.B, rng);
+    data->A = d.scale * random_normal(d.D, B, rng);
     if (d.scale > 1.0) data->A.each_col() += 10.0 * d.scale * random_normal(d.D, 1, rng);
     data->B = 1.0 + 0.5 * random_normal(d.D, 1, rng);  // gamma
     data->C = 0.5 * random_normal(d.D, 1, rng);        // beta
@@ -210,7 +212,7 @@ std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
     data->E = d.scale * d.scale * random_uniform(d.D, 1, rng, 0.5, 2.0);  // running variance
     OpCase c{op, "X " + dims_text(data->A) + ", gamma " + std::to_string(d.D) + ", beta " +
                      std::to_string(d.D),
-             d.kind, d.small, {}};
+             B == d.B ? d.kind : "batch 2", d.small, {}};
     c.fn.inputs = {{"X", &data->A}, {"gamma", &data->B}, {"beta", &data->C}};
     auto forward = [data, eval] {
       return eval ? ops::batchnorm_forward_eval(data->A, data->B, data->C, data->D, data->E)

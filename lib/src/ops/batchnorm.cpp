@@ -26,6 +26,9 @@ BatchNormForward batchnorm_forward(const arma::mat& X, const arma::vec& gamma,
                                    const arma::vec& beta, double eps) {
   require_params("batchnorm_forward", X, gamma, beta);
   require(eps > 0.0, "batchnorm_forward", "eps must be positive");
+  // With one sample, x_hat = 0 and Y = beta whatever X is: nothing to normalise or learn.
+  require(X.n_cols >= 2, "batchnorm_forward",
+          "X is " + shape_of(X) + ": training mode needs a batch of at least 2 samples");
   BatchNormCache c;
   c.mean = arma::mean(X, 1);
   arma::mat centered = X;

@@ -81,8 +81,8 @@ struct TensorReport {
   std::string name;
   arma::uword rows = 0, cols = 0;
   arma::uword checked = 0, passed = 0, kinks = 0, failed = 0;
-  double max_abs_error = 0.0;
-  double max_rel_error = 0.0;
+  double max_abs_error = 0.0;  // over the elements that are not kinks
+  double max_rel_error = 0.0;  // likewise (kinks are held to the bracket instead)
   // The element furthest from the criterion (largest |a - n| / (atol + rtol |n|)).
   arma::uword worst_row = 0, worst_col = 0;
   double worst_analytic = 0.0, worst_numeric = 0.0;

@@ -19,7 +19,7 @@ struct BatchNormForward {
   BatchNormCache cache;
 };
 
-// Training mode. X: D x B, gamma, beta: D.
+// Training mode. X: D x B with B >= 2 (one sample has no spread to normalise), gamma, beta: D.
 // mean = (1/B) sum_b X_b,  var = (1/B) sum_b (X_b - mean)^2,
 // x_hat = (X - mean) / sqrt(var + eps),  Y = gamma ⊙ x_hat + beta
 BatchNormForward batchnorm_forward(const arma::mat& X, const arma::vec& gamma,

@@ -13,7 +13,7 @@ double cross_entropy_forward(const arma::mat& probs, const arma::mat& targets,
                              double eps = cross_entropy_default_eps);
 
 // dprobs = -targets / (probs + eps) / B
-// Unstable by construction: where probs underflows to 0 the gradient reaches 1/eps.
+// Unstable by construction: where probs underflows to 0 the gradient reaches -1 / (eps B).
 arma::mat cross_entropy_backward(const arma::mat& probs, const arma::mat& targets,
                                  double eps = cross_entropy_default_eps);
 

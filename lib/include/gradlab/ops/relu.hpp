@@ -1,5 +1,5 @@
 #pragma once
-// ReLU, elementwise. Derivation: docs/derivations/relu.md. Checked in checks/check_activations.cpp.
+// ReLU, elementwise. Derivation: docs/derivations/relu.md. Checked in checks/check_ops.cpp.
 #include <armadillo>
 
 namespace gradlab::ops {
