@@ -8,11 +8,15 @@
 //                else. In train mode, layers with batch statistics or randomness use them;
 //                in eval mode they use running statistics / the identity.
 //   backward(dY) dY = dL/dY: out x B, for the same batch as the last forward. ASSIGNS (=, never
-//                +=) the gradient of every parameter, returns dL/dX: in x B. Called once per
-//                forward, layers in reverse order.
+//                +=) the gradient of every parameter, returns dL/dX: in x B. Called after
+//                forward, layers in reverse order; it reads the cache and never changes it, so
+//                running it twice gives the same gradients (not doubled ones).
 //   parameters() every trainable tensor with its gradient, named ("W", "b", "gamma", ...);
-//                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma".
+//                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma". Gradients
+//                have their parameter's shape from construction (zeros until a backward).
 //   set_mode()   train or eval.
+// Wrong shapes throw std::invalid_argument naming the layer and the shapes:
+//   "Linear(4, 3).forward: X is 5x2 but the layer takes 4 rows (X is features x batch)".
 // Layers own their state (weights, gradients, caches); the maths is in gradlab::ops.
 #include <armadillo>
 
@@ -37,6 +41,9 @@ class Layer {
   virtual arma::mat forward(const arma::mat& X) = 0;
   virtual arma::mat backward(const arma::mat& dY) = 0;
   virtual std::vector<Parameter> parameters() { return {}; }
+  // Tensors that are not trained but that a checkpoint must keep for evaluation to give the
+  // same outputs (BatchNorm's running statistics), named like parameters; grad is null.
+  virtual std::vector<Parameter> state() { return {}; }
   virtual void set_mode(Mode mode) { mode_ = mode; }
   Mode mode() const { return mode_; }
   virtual std::string name() const = 0;  // "Linear(784, 100)", "ReLU", ...

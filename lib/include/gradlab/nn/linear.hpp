@@ -1,0 +1,36 @@
+#pragma once
+// The fully connected layer: Y = W X + b, calling ops::affine_forward / affine_backward.
+#include "gradlab/nn/layer.hpp"
+
+namespace gradlab::nn {
+
+class Linear : public Layer {
+ public:
+  // W: out x in and b: out, both zero until an initialiser from nn/init.hpp fills W
+  // (make_mlp does). All-zero weights make every hidden unit identical: initialise first.
+  Linear(arma::uword in, arma::uword out);
+
+  // X: in x B  ->  Y = W X + b: out x B.  Caches X (dW needs it).
+  arma::mat forward(const arma::mat& X) override;
+
+  // dY: out x B.  Assigns dW = dY X^T and db = sum_b dY; returns dX = W^T dY: in x B.
+  arma::mat backward(const arma::mat& dY) override;
+
+  // "W" (out x in) and "b" (out).
+  std::vector<Parameter> parameters() override;
+
+  std::string name() const override;  // "Linear(784, 100)"
+  arma::uword in() const { return W.n_cols; }
+  arma::uword out() const { return W.n_rows; }
+
+  // Public so that students and initialisers can read and set them; keep their shapes.
+  arma::mat W;   // out x in
+  arma::vec b;   // out
+  arma::mat dW;  // out x in, dL/dW assigned by the last backward
+  arma::vec db;  // out, dL/db assigned by the last backward
+
+ private:
+  arma::mat X_;  // the last forward's input
+};
+
+}  // namespace gradlab::nn

@@ -1,0 +1,61 @@
+#pragma once
+// A chain of layers: forward in order, backward in reverse order. Owns its layers.
+// Losses stay outside (they need the labels): see nn/loss.hpp.
+//
+//   Sequential net;
+//   net.add(std::make_unique<Linear>(784, 100));
+//   net.add(std::make_unique<ReLU>());
+//   net.add(std::make_unique<Linear>(100, 10));
+//   arma::mat logits = net.forward(X);          // X: 784 x B -> 10 x B
+//   net.backward(loss.backward());              // fills every layer's gradients
+#include "gradlab/nn/layer.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gradlab::nn {
+
+class Sequential {
+ public:
+  // Appends a layer (after the last one) and returns it. Throws for a null pointer.
+  Layer& add(std::unique_ptr<Layer> layer);
+
+  // X: in x B -> the last layer's output. Y_0 = layer_0(X), Y_k = layer_k(Y_{k-1}).
+  arma::mat forward(const arma::mat& X);
+
+  // dY = dL/d(output) -> dL/dX. Layers in reverse order, each ASSIGNING its gradients:
+  // dY_{k-1} = layer_k.backward(dY_k).
+  arma::mat backward(const arma::mat& dY);
+
+  // Every layer's parameters, named "<index>.<name>": "0.W", "0.b", "1.gamma", ...
+  // The pointers stay valid while the layers do (adding layers does not move them).
+  std::vector<Parameter> parameters();
+  // Every layer's non-trainable state, named the same way: "1.running_mean", ...
+  std::vector<Parameter> state();
+
+  // Train or eval, for every layer.
+  void set_mode(Mode mode);
+  Mode mode() const { return mode_; }
+
+  // Fills every gradient with 0 (shapes kept). backward assigns, so training does not need
+  // this; it is for code that accumulates gradients over several batches by hand.
+  void zero_grad();
+
+  // One line per layer: index, name, parameter shapes; then the parameter count.
+  std::string describe() const;
+
+  // The number of trainable numbers (the elements of every parameter).
+  arma::uword parameter_count() const;
+
+  std::size_t size() const { return layers_.size(); }
+  Layer& layer(std::size_t index);
+  const Layer& layer(std::size_t index) const;
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+  Mode mode_ = Mode::train;
+};
+
+}  // namespace gradlab::nn

@@ -1,0 +1,42 @@
+#include "gradlab/nn/linear.hpp"
+
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/shape.hpp"
+#include "layer_checks.hpp"
+
+namespace gradlab::nn {
+
+Linear::Linear(arma::uword in, arma::uword out)
+    : W(out, in, arma::fill::zeros),
+      b(out, arma::fill::zeros),
+      dW(out, in, arma::fill::zeros),
+      db(out, arma::fill::zeros) {
+  require(in > 0 && out > 0, "Linear",
+          "in = " + std::to_string(in) + " and out = " + std::to_string(out) +
+              " must both be positive");
+}
+
+std::string Linear::name() const {
+  return "Linear(" + std::to_string(in()) + ", " + std::to_string(out()) + ")";
+}
+
+arma::mat Linear::forward(const arma::mat& X) {
+  // X: in x B, W: out x in, b: out  ->  Y: out x B
+  detail::require_input(*this, X, in());
+  X_ = X;
+  return ops::affine_forward(W, b, X);  // Y = W X + b
+}
+
+arma::mat Linear::backward(const arma::mat& dY) {
+  // dY: out x B.  Forward was Y = W X + b, so (docs/derivations/affine.md)
+  // dW = dY X^T,  db = sum of dY over the batch,  dX = W^T dY
+  detail::require_upstream(*this, dY, out(), X_.n_cols);
+  ops::AffineGrads g = ops::affine_backward(dY, W, X_);
+  dW = std::move(g.dW);  // assigned, never accumulated
+  db = std::move(g.db);
+  return std::move(g.dX);
+}
+
+std::vector<Parameter> Linear::parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+
+}  // namespace gradlab::nn

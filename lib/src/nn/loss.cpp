@@ -1,0 +1,70 @@
+#include "gradlab/nn/loss.hpp"
+
+#include "gradlab/labels.hpp"
+#include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/nll.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
+#include "gradlab/shape.hpp"
+
+#include <stdexcept>
+
+namespace gradlab::nn {
+
+namespace {
+// "<Loss>.forward": the outputs are non-empty and there is one label in [0, C) per column.
+void require_batch(const Loss& loss, const arma::mat& outputs, const arma::uvec& labels) {
+  const std::string where = loss.name() + ".forward";
+  require_nonempty(where.c_str(), "the output", outputs);
+  require_labels(where.c_str(), labels, outputs);
+}
+
+void require_forward_ran(const Loss& loss, const arma::mat& cached) {
+  if (cached.is_empty())
+    throw std::invalid_argument(loss.name() + ".backward: called before forward");
+}
+}  // namespace
+
+double CrossEntropyLoss::forward(const arma::mat& logits, const arma::uvec& labels) {
+  // logits: C x B, labels: B.  L = (1/B) sum_b [ logsumexp(logits_b) - logits_{labels_b, b} ]
+  require_batch(*this, logits, labels);
+  ops::SoftmaxCrossEntropy f = ops::softmax_cross_entropy_forward(logits, labels);
+  probs_ = std::move(f.probs);
+  labels_ = labels;
+  return f.loss;
+}
+
+arma::mat CrossEntropyLoss::backward() {
+  // dlogits = (probs - onehot(labels)) / B: C x B
+  require_forward_ran(*this, probs_);
+  return ops::softmax_cross_entropy_backward(probs_, labels_);
+}
+
+double NLLLoss::forward(const arma::mat& logprobs, const arma::uvec& labels) {
+  // logprobs: C x B, labels: B.  L = -(1/B) sum_b logprobs_{labels_b, b}
+  require_batch(*this, logprobs, labels);
+  logprobs_ = logprobs;
+  labels_ = labels;
+  return ops::nll_forward(logprobs, labels);
+}
+
+arma::mat NLLLoss::backward() {
+  // dlogprobs = -onehot(labels) / B: C x B
+  require_forward_ran(*this, logprobs_);
+  return ops::nll_backward(logprobs_, labels_);
+}
+
+double MSELoss::forward(const arma::mat& Y, const arma::uvec& labels) {
+  // Y: C x B, labels: B.  targets = onehot(labels): C x B,  L = (1/B) sum_b ||Y_b - targets_b||^2
+  require_batch(*this, Y, labels);
+  Y_ = Y;
+  targets_ = one_hot(labels, Y.n_rows);
+  return ops::mse_forward(Y_, targets_);
+}
+
+arma::mat MSELoss::backward() {
+  // dY = 2 (Y - targets) / B: C x B
+  require_forward_ran(*this, Y_);
+  return ops::mse_backward(Y_, targets_);
+}
+
+}  // namespace gradlab::nn

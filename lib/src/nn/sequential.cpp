@@ -1,0 +1,97 @@
+#include "gradlab/nn/sequential.hpp"
+
+#include "gradlab/shape.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+namespace gradlab::nn {
+
+Layer& Sequential::add(std::unique_ptr<Layer> layer) {
+  require(layer != nullptr, "Sequential::add", "the layer is null");
+  layer->set_mode(mode_);  // a new layer joins in the network's mode
+  layers_.push_back(std::move(layer));
+  return *layers_.back();
+}
+
+arma::mat Sequential::forward(const arma::mat& X) {
+  // X: in x B.  Y_k = layer_k(Y_{k-1}), Y_{-1} = X
+  arma::mat Y = X;
+  for (auto& layer : layers_) Y = layer->forward(Y);
+  return Y;
+}
+
+arma::mat Sequential::backward(const arma::mat& dY) {
+  // dY: out x B = dL/d(last output).  dY_{k-1} = layer_k.backward(dY_k), last layer first
+  arma::mat d = dY;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) d = (*it)->backward(d);
+  return d;  // dL/dX
+}
+
+namespace {
+// Each layer's tensors (parameters or state) under "<index>.<name>".
+template <class Get>
+std::vector<Parameter> prefixed(const std::vector<std::unique_ptr<Layer>>& layers, Get get) {
+  std::vector<Parameter> all;
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    for (Parameter p : get(*layers[i])) {
+      p.name = std::to_string(i) + "." + p.name;
+      all.push_back(std::move(p));
+    }
+  return all;
+}
+}  // namespace
+
+std::vector<Parameter> Sequential::parameters() {
+  return prefixed(layers_, [](Layer& l) { return l.parameters(); });
+}
+
+std::vector<Parameter> Sequential::state() {
+  return prefixed(layers_, [](Layer& l) { return l.state(); });
+}
+
+void Sequential::set_mode(Mode mode) {
+  mode_ = mode;
+  for (auto& layer : layers_) layer->set_mode(mode);
+}
+
+void Sequential::zero_grad() {
+  for (Parameter& p : parameters()) p.grad->zeros();
+}
+
+arma::uword Sequential::parameter_count() const {
+  arma::uword count = 0;
+  for (const auto& layer : layers_)
+    for (const Parameter& p : layer->parameters()) count += p.value->n_elem;
+  return count;
+}
+
+std::string Sequential::describe() const {
+  std::ostringstream out;
+  out << "Sequential: " << layers_.size() << " layers, " << parameter_count()
+      << " parameters, " << (mode_ == Mode::train ? "train" : "eval") << " mode\n";
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    std::string shapes;
+    for (const Parameter& p : layers_[i]->parameters())
+      shapes += (shapes.empty() ? "" : ", ") + p.name + " " + shape_of(*p.value);
+    out << std::setw(4) << i << "  " << std::left << std::setw(20) << layers_[i]->name()
+        << std::right << shapes << "\n";
+  }
+  return out.str();
+}
+
+Layer& Sequential::layer(std::size_t index) {
+  require(index < layers_.size(), "Sequential::layer",
+          "index " + std::to_string(index) + " but the network has " +
+              std::to_string(layers_.size()) + " layers");
+  return *layers_[index];
+}
+
+const Layer& Sequential::layer(std::size_t index) const {
+  require(index < layers_.size(), "Sequential::layer",
+          "index " + std::to_string(index) + " but the network has " +
+              std::to_string(layers_.size()) + " layers");
+  return *layers_[index];
+}
+
+}  // namespace gradlab::nn
