@@ -1,7 +1,8 @@
 #pragma once
 // The shared main() of every gradlab program: parse the options with CLI11, run, and turn errors
-// into one clear line and an exit code: 2 for bad usage (unknown option or name, bad value),
-// 1 for failures while running (a file that cannot be read, a check that failed).
+// into one clear line and an exit code: 2 for bad usage (unknown option or name, a bad value, a
+// value the library rejects with std::invalid_argument, such as an --arch that does not fit the
+// data), 1 for failures while running (a file that cannot be read or written, a failed check).
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -10,11 +11,6 @@
 #include <stdexcept>
 
 namespace gradlab {
-
-// Thrown by a program body for a usage error it finds after parsing (exit 2).
-struct UsageError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
 
 inline int run_main(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   const std::string name = app.get_name();
@@ -32,7 +28,7 @@ inline int run_main(CLI::App& app, int argc, char** argv, const std::function<in
   }
   try {
     return body();
-  } catch (const UsageError& e) {
+  } catch (const std::invalid_argument& e) {
     std::cerr << name << ": " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {
