@@ -1,0 +1,52 @@
+#pragma once
+// Functions composed from the primitives in ops.hpp: no backward is written here. Each mirrors
+// an op of gradlab::ops (same equation, same reduction), so its tape gradient can be compared
+// with that op's hand-derived backward (checks/check_autograd_ops.cpp).
+#include "gradlab/autograd/ops.hpp"
+
+namespace gradlab::autograd {
+
+// W: M x D, b: M x 1, X: D x B.  Y = W X + b   (b broadcast over the columns)
+Tensor affine(const Tensor& W, const Tensor& b, const Tensor& X);
+
+// max(X, 0) + slope min(X, 0), with min(X, 0) = X - relu(X)   (dY/dX = slope at X = 0,
+// as ops::leaky_relu)
+Tensor leaky_relu(const Tensor& X, double slope = 0.01);
+
+// softmax = exp(log_softmax(logits)), over each column
+Tensor softmax(const Tensor& logits);
+
+// Y = X ⊙ mask, mask a constant (0 or 1 / (1 - p), drawn by ops::dropout_forward)
+Tensor dropout(const Tensor& X, const arma::mat& mask);
+
+// L = (lambda / 2) sum W^2
+Tensor l2_penalty(const Tensor& W, double lambda);
+
+// Losses: 1 x 1 tensors, means over the B columns.
+// NLL on log-probabilities: L = -(1/B) sum_b logprobs_{labels_b, b}
+//   = -(1/B) sum(onehot ⊙ logprobs)   (a constant one-hot mask picks the entries)
+Tensor nll_loss(const Tensor& logprobs, const arma::uvec& labels);
+// Softmax cross-entropy on logits: nll_loss(log_softmax(logits), labels)
+Tensor softmax_cross_entropy(const Tensor& logits, const arma::uvec& labels);
+// Cross-entropy on probabilities: L = -(1/B) sum(targets ⊙ log(probs + eps))
+Tensor cross_entropy(const Tensor& probs, const arma::mat& targets, double eps = 1e-10);
+// MSE against targets (C x B): L = (1/B) sum (Y - targets)^2
+Tensor mse_loss(const Tensor& Y, const arma::mat& targets);
+// MSE against one-hot targets built from labels (what nn::MSELoss does)
+Tensor mse_loss(const Tensor& Y, const arma::uvec& labels);
+
+// Batch normalisation in training mode, from primitives. X: D x B, gamma, beta: D x 1.
+//   mean = mean(X, each_row)                    D x 1
+//   centered = X - mean                         D x B   (used twice: by var and by x_hat)
+//   var = mean(centered ⊙ centered, each_row)  D x 1
+//   x_hat = centered / sqrt(var + eps)          D x B
+//   Y = gamma ⊙ x_hat + beta                    D x B
+// About 10 nodes and their temporaries, where ops::batchnorm_backward is one closed form.
+Tensor batchnorm(const Tensor& X, const Tensor& gamma, const Tensor& beta, double eps = 1e-5);
+
+// Evaluation mode: running statistics are constants. Y = gamma ⊙ (X - mean) / sqrt(var + eps) + beta
+Tensor batchnorm_eval(const Tensor& X, const Tensor& gamma, const Tensor& beta,
+                      const arma::vec& running_mean, const arma::vec& running_var,
+                      double eps = 1e-5);
+
+}  // namespace gradlab::autograd
