@@ -1,7 +1,12 @@
 // gradcheck: every derivative in gradlab::ops against finite differences, one row per tensor.
 // Exit status: 0 when every check passes (kinks that hold the subgradient bracket included),
 // 1 when any fails, 2 on bad usage.
+// --witness autograd|both: also the autograd tape against the hand-derived backward (autograd
+// alone skips the finite differences), one row per op; a relative difference above 1e-8 fails.
+// --taylor: also the Taylor test of every case (check/taylor.hpp), its fitted slope with PASS/FAIL.
+#include "gradlab/autograd/witness.hpp"
 #include "gradlab/check/op_cases.hpp"
+#include "gradlab/check/taylor.hpp"
 #include "gradlab/check/print.hpp"
 #include "gradlab/report/table.hpp"
 #include "gradlab/cli.hpp"
@@ -12,6 +17,70 @@
 
 using namespace gradlab;
 
+namespace {
+
+// Manual and autograd gradients may differ only by rounding.
+constexpr double witness_tolerance = 1e-8;
+
+// One row per op: the largest relative difference between the tape gradient and the manual
+// backward over its cases and inputs. Returns the number of ops above the tolerance.
+std::size_t print_witness(const std::vector<std::string>& ops, arma::uword batch,
+                          std::uint64_t seed) {
+  report::Table table({"op", "cases", "tensors", "max rel diff", "worst", "verdict"});
+  std::size_t failed = 0;
+  for (const std::string& op : ops) {
+    std::size_t cases = 0, tensors = 0;
+    double worst = 0.0;
+    std::string where;
+    for (const check::OpCase& c : check::op_cases(op, batch, seed)) {
+      const autograd::WitnessCase w = autograd::witness(c, seed);
+      ++cases;
+      for (std::size_t i = 0; i < w.tensors.size(); ++i, ++tensors)
+        if (w.relative_difference[i] >= worst) {
+          worst = w.relative_difference[i];
+          where = c.op + " [" + c.kind + "] d" + w.tensors[i];
+        }
+    }
+    const bool pass = worst <= witness_tolerance;
+    failed += !pass;
+    table.add_row({op, std::to_string(cases), std::to_string(tensors), report::sci(worst), where,
+                   pass ? "PASS" : "FAIL"});
+  }
+  std::cout << "\nautograd witness: tape gradient vs manual backward, same inputs and upstream "
+               "gradient\n";
+  table.print(std::cout);
+  std::cout << (failed == 0 ? "autograd and manual agree within " + report::sci(witness_tolerance)
+                            : std::to_string(failed) + " ops differ by more than " +
+                                  report::sci(witness_tolerance))
+            << '\n';
+  return failed;
+}
+
+// The Taylor test of every case: the fitted slope of the first-order remainder (2 for a right
+// gradient, 1 for a wrong one; "linear" when the remainder is rounding only). Returns the
+// number of cases that FAIL.
+std::size_t print_taylor(const std::vector<std::string>& ops, arma::uword batch, std::uint64_t seed) {
+  report::Table table({"case", "slope", "points fitted", "verdict", "note"});
+  std::size_t failed = 0, cases = 0;
+  check::TaylorOptions options;
+  options.seed = seed;
+  for (const std::string& op : ops) {
+    for (check::OpCase& c : check::op_cases(op, batch, seed)) {
+      const check::TaylorReport r = check::taylor_test(c.fn, options);
+      failed += r.verdict == check::Verdict::fail;
+      ++cases;
+      table.add_row({c.op + " [" + c.kind + "]", r.linear ? "linear" : report::fixed(r.slope, 2),
+                     std::to_string(r.fitted), check::to_string(r.verdict), r.note});
+    }
+  }
+  std::cout << "\nTaylor test: slope of |phi(x + h v) - phi(x) - h <g, v>| against h (2: right, 1: wrong)\n";
+  table.print(std::cout);
+  std::cout << cases << " cases; " << (failed == 0 ? "all pass" : std::to_string(failed) + " FAIL") << '\n';
+  return failed;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"Check every derivative in gradlab::ops against finite differences.", "gradcheck"};
   std::vector<std::string> ops;
@@ -21,6 +90,8 @@ int main(int argc, char** argv) {
   arma::uword batch = 0;
   std::string json_path;
   bool list = false;
+  std::string witness = "manual";
+  bool taylor = false;
   app.add_option("--op", ops, "an op to check (repeatable; default: all)")
       ->check(CLI::IsMember(check::op_names()));
   app.add_option("--seed", seed, "seed of the inputs and the upstream gradients");
@@ -40,6 +111,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(arma::uword{1}, arma::uword{100000}));
   app.add_option("--json", json_path, "also write the report as JSON to this file");
   app.add_flag("--list", list, "list the ops and exit");
+  app.add_option("--witness", witness,
+                 "manual: finite differences against the hand-derived backward; autograd: the "
+                 "autograd tape against it; both")
+      ->check(CLI::IsMember({"manual", "autograd", "both"}));
+  app.add_flag("--taylor", taylor, "also run the Taylor test of every case: fitted slope, PASS/FAIL");
 
   return run_main(app, argc, argv, [&] {
     if (list) {
@@ -47,6 +123,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (ops.empty()) ops = check::op_names();
+    if (witness == "autograd") {
+      if (!json_path.empty())
+        throw std::invalid_argument("--json writes the finite-difference report: use --witness both");
+      return print_witness(ops, batch, seed) == 0 ? 0 : 1;
+    }
     check::Options options;
     options.scheme = scheme == "forward" ? check::Scheme::forward : check::Scheme::central;
     options.step = step;
@@ -96,9 +177,15 @@ int main(int argc, char** argv) {
                           {"rtol", options.effective_tolerance().rtol}};
       j["checks"] = nlohmann::json::array();
       for (const auto& r : reports) j["checks"].push_back(check::to_json(r));
-      report::write_file_atomically(json_path, j.dump(2) + "\n");
+      try {
+        report::write_file_atomically(json_path, j.dump(2) + "\n");
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("--json " + json_path + ": " + e.what());  // name the option and file
+      }
       std::cout << "report written to " << json_path << '\n';
     }
-    return failed == 0 ? 0 : 1;
+    const std::size_t witness_failed = witness == "both" ? print_witness(ops, batch, seed) : 0;
+    const std::size_t taylor_failed = taylor ? print_taylor(ops, batch, seed) : 0;
+    return failed == 0 && witness_failed == 0 && taylor_failed == 0 ? 0 : 1;
   });
 }

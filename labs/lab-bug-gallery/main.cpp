@@ -1,0 +1,598 @@
+// lab-bug-gallery: realistic backpropagation bugs, each a small wrong variant of a real
+// backward pass, kept here (never in lib/). For each bug: the checker's verdict, the largest
+// relative error, where the error sits (a heatmap of |analytic - numeric| over the worst
+// tensor), whether a training run would have hidden it, and which checker settings catch it
+// (the kill matrix). Study: docs/studies/bug-gallery.md.
+//
+// The network is small and written out here so that every bug has a place to live:
+//   X (2 x B) -> Linear 16 -> [BatchNorm] -> act -> [Dropout] -> Linear 16x16 -> act
+//             -> Linear 2 -> softmax cross-entropy (mean over the batch)
+// The forward pass is always right; `Bug` switches one line of the backward pass (or of what
+// the backward pass writes into). The checker sees the whole network as one Differentiable: the
+// inputs are the batch X and every parameter, the output the scalar loss.
+//
+// Writes out/lab-bug-gallery/: table-bugs.csv, kill-matrix.csv and figure, heatmap-<bug>
+// figures, training-<bug>.csv, summary.json. Exit status 1 when the default check (check_vjp,
+// central differences, default step and tolerance) misses any bug or fails a network without a
+// bug: "every bug caught" is a test (checks/CMakeLists.txt).
+#include "lab.hpp"
+
+#include "gradlab/check/taylor.hpp"
+#include "gradlab/data/synthetic.hpp"
+#include "gradlab/nn/init.hpp"
+#include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
+#include "gradlab/random.hpp"
+#include "gradlab/report/csv.hpp"
+#include "gradlab/report/files.hpp"
+#include "gradlab/report/table.hpp"
+#include "gradlab/train/metrics.hpp"
+
+#include <cmath>
+#include <iostream>
+#include <map>
+
+using namespace gradlab;
+using Mats = std::vector<arma::mat>;
+
+namespace {
+
+enum class Bug {
+  none,
+  missing_transpose,        // dX = W dY instead of W^T dY (the square middle layer)
+  batch_mean_twice,         // dlogits = (probs - onehot) / B^2
+  batch_mean_never,         // dlogits = probs - onehot
+  bias_not_summed,          // db = dY(:, 0): one sample's gradient, code written for batch 1
+  tanh_from_preactivation,  // dX = dY (1 - Z^2), Z the pre-activation, as if it were tanh's output
+  relu_mask_from_grad,      // dX = dY 1[dY > 0] instead of dY 1[X > 0]
+  softmax_ce_sign,          // dlogits = (onehot - probs) / B
+  batchnorm_no_mean,        // batch norm's dX without the term through the mean (- sum_b dY)
+  dropout_new_mask,         // backward draws a fresh mask instead of reusing forward's
+  momentum_in_grad,         // the velocity written into the gradient: dW = g + mu dW_previous
+  glorot_fan_in,            // run-time init scale: forward sqrt(6/(in+out)), backward sqrt(6/in)
+  broadcast_bias,           // db = sum of dY over the batch AND the units, broadcast to every unit
+  no_zero_grad,             // dW += ... : gradients accumulated across backward calls
+};
+
+struct BugInfo {
+  Bug bug;
+  std::string key, title;
+  std::string activation = "tanh";
+  bool batchnorm = false;
+  double dropout = 0.0;
+  bool runtime_scale = false;
+};
+
+std::vector<BugInfo> bugs() {
+  return {
+      {Bug::missing_transpose, "missing-transpose", "missing transpose: dX = W dY"},
+      {Bug::batch_mean_twice, "batch-mean-twice", "1/B applied twice in the loss backward"},
+      {Bug::batch_mean_never, "batch-mean-never", "1/B never applied in the loss backward"},
+      {Bug::bias_not_summed, "bias-not-summed", "bias gradient not summed over the batch"},
+      {Bug::tanh_from_preactivation, "tanh-preactivation", "tanh' from the pre-activation: 1 - Z^2"},
+      {Bug::relu_mask_from_grad, "relu-mask-from-grad", "ReLU mask taken from the output gradient", "relu"},
+      {Bug::softmax_ce_sign, "softmax-ce-sign", "softmax cross-entropy with the wrong sign"},
+      {Bug::batchnorm_no_mean, "batchnorm-no-mean", "batch norm without the mean term", "tanh", true},
+      {Bug::dropout_new_mask, "dropout-new-mask", "dropout mask not reused in backward", "tanh", false, 0.2},
+      {Bug::momentum_in_grad, "momentum-in-grad", "momentum added to the gradient, not the velocity"},
+      {Bug::glorot_fan_in, "glorot-fan-in", "Glorot bound with fan_in only (run-time scale)", "tanh", false, 0.0, true},
+      {Bug::broadcast_bias, "broadcast-bias", "bias gradient summed over the units too (broadcast)"},
+      {Bug::no_zero_grad, "no-zero-grad", "gradients accumulated without zeroing"},
+  };
+}
+
+// The networks without a bug, one per configuration the bugs use: controls and baselines.
+std::vector<BugInfo> controls() {
+  return {
+      {Bug::none, "control-tanh", "no bug: tanh network"},
+      {Bug::none, "control-relu", "no bug: ReLU network", "relu"},
+      {Bug::none, "control-batchnorm", "no bug: with batch norm", "tanh", true},
+      {Bug::none, "control-dropout", "no bug: with dropout 0.2", "tanh", false, 0.2},
+      {Bug::none, "control-runtime-scale", "no bug: run-time Glorot scale", "tanh", false, 0.0, true},
+  };
+}
+
+const BugInfo& control_for(const BugInfo& b, const std::vector<BugInfo>& list) {
+  for (const BugInfo& c : list)
+    if (c.activation == b.activation && c.batchnorm == b.batchnorm && c.dropout == b.dropout &&
+        c.runtime_scale == b.runtime_scale)
+      return c;
+  return list.front();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The network: forward (always right) and backward (with the bug).
+
+constexpr arma::uword hidden = 16;
+constexpr double momentum = 0.9;
+
+class Net {
+ public:
+  Net(const BugInfo& info, std::uint64_t seed) : info_(info), dropout_rng_(seed + 101), backward_rng_(seed + 202) {
+    Rng rng(seed);
+    W1 = arma::mat(hidden, 2);
+    W2 = arma::mat(hidden, hidden);
+    W3 = arma::mat(2, hidden);
+    for (arma::mat* W : {&W1, &W2, &W3}) {
+      if (info.runtime_scale)
+        *W = random_uniform(W->n_rows, W->n_cols, rng, -1.0, 1.0);  // V; the layer uses scale * V
+      else
+        nn::glorot_uniform(*W, rng);
+    }
+    b1.zeros(hidden, 1);
+    b2.zeros(hidden, 1);
+    b3.zeros(2, 1);
+    gamma.ones(hidden, 1);
+    beta.zeros(hidden, 1);
+    for (const auto& [name, p] : parameters()) grads_.push_back(arma::zeros(arma::size(*p)));
+    mask_seed_ = seed + 303;
+  }
+
+  std::vector<std::pair<std::string, arma::mat*>> parameters() {
+    std::vector<std::pair<std::string, arma::mat*>> p{{"W1", &W1}, {"b1", &b1}};
+    if (info_.batchnorm) {
+      p.push_back({"gamma", &gamma});
+      p.push_back({"beta", &beta});
+    }
+    for (auto q : std::vector<std::pair<std::string, arma::mat*>>{{"W2", &W2}, {"b2", &b2}, {"W3", &W3}, {"b3", &b3}})
+      p.push_back(q);
+    return p;
+  }
+
+  // Every forward of a gradient check must drop the same units: the mask is then drawn from
+  // the same seed each time. Training draws a fresh mask per step.
+  void set_frozen_mask(bool frozen) { frozen_ = frozen; }
+
+  double forward(const arma::mat& X, const arma::uvec& labels, bool training = true) {
+    X_ = X;
+    labels_ = labels;
+    Z1_ = linear(W1, b1, X);
+    if (info_.batchnorm) {
+      ops::BatchNormForward f = ops::batchnorm_forward(Z1_, gamma.col(0), beta.col(0));
+      N1_ = f.Y;
+      bn_ = f.cache;
+    } else {
+      N1_ = Z1_;
+    }
+    A1_ = activation(N1_);
+    if (info_.dropout > 0.0 && training) {
+      Rng frozen_rng(mask_seed_);
+      mask_ = draw_mask(A1_.n_rows, A1_.n_cols, frozen_ ? frozen_rng : dropout_rng_);
+      D1_ = A1_ % mask_;
+    } else {
+      mask_.ones(arma::size(A1_));
+      D1_ = A1_;
+    }
+    Z2_ = linear(W2, b2, D1_);
+    A2_ = activation(Z2_);
+    logits_ = linear(W3, b3, A2_);
+    const ops::SoftmaxCrossEntropy ce = ops::softmax_cross_entropy_forward(logits_, labels);
+    probs_ = ce.probs;
+    return ce.loss;
+  }
+
+  const arma::mat& logits() const { return logits_; }
+
+  // {dX, then one gradient per parameter()}, the parameter gradients as stored (with the bugs
+  // that keep old values, what the buffers hold after this call).
+  Mats backward() {
+    const double B = static_cast<double>(X_.n_cols);
+    arma::mat dlogits = ops::softmax_cross_entropy_backward(probs_, labels_);  // (probs - onehot) / B
+    if (info_.bug == Bug::batch_mean_twice) dlogits /= B;
+    if (info_.bug == Bug::batch_mean_never) dlogits *= B;
+    if (info_.bug == Bug::softmax_ce_sign) dlogits = -dlogits;
+
+    arma::mat dW3, db3, dW2, db2, dW1, db1, dgamma, dbeta;
+    const arma::mat dA2 = linear_backward(dlogits, W3, A2_, dW3, db3, false);
+    const arma::mat dZ2 = activation_backward(dA2, Z2_, A2_);
+    const arma::mat dD1 = linear_backward(dZ2, W2, D1_, dW2, db2, info_.bug == Bug::missing_transpose);
+    arma::mat dA1 = dD1 % mask_;
+    if (info_.bug == Bug::dropout_new_mask && info_.dropout > 0.0)
+      dA1 = dD1 % draw_mask(dD1.n_rows, dD1.n_cols, backward_rng_);  // the bug: a fresh mask
+    const arma::mat dN1 = activation_backward(dA1, N1_, A1_);
+    arma::mat dZ1 = dN1;
+    if (info_.batchnorm) {
+      const ops::BatchNormGrads g = ops::batchnorm_backward(dN1, gamma.col(0), bn_);
+      dZ1 = g.dX;
+      dgamma = g.dgamma;
+      dbeta = g.dbeta;
+      if (info_.bug == Bug::batchnorm_no_mean) {
+        // dX = (gamma r / B)(B dY - sum_b dY - x_hat sum_b dY x_hat): the bug drops - sum_b dY.
+        const arma::vec back = gamma.col(0) % bn_.inv_std / B % arma::sum(dN1, 1);
+        dZ1.each_col() += back;
+      }
+    }
+    const arma::mat dX = linear_backward(dZ1, W1, X_, dW1, db1, false);
+
+    Mats fresh{dW1, db1};
+    if (info_.batchnorm) {
+      fresh.push_back(dgamma);
+      fresh.push_back(dbeta);
+    }
+    for (const arma::mat& g : {dW2, db2, dW3, db3}) fresh.push_back(g);
+    for (std::size_t k = 0; k < fresh.size(); ++k) {
+      if (info_.bug == Bug::no_zero_grad)
+        grads_[k] += fresh[k];  // the bug: never zeroed between backward calls
+      else if (info_.bug == Bug::momentum_in_grad)
+        grads_[k] = fresh[k] + momentum * grads_[k];  // the bug: the velocity lives in the gradient
+      else
+        grads_[k] = fresh[k];
+    }
+    Mats out{dX};
+    for (const arma::mat& g : grads_) out.push_back(g);
+    return out;
+  }
+
+  arma::mat W1, b1, W2, b2, W3, b3, gamma, beta;
+
+ private:
+  // Forward scale of a weight used at run time: Glorot's bound, sqrt(6 / (fan_in + fan_out)).
+  double scale(const arma::mat& W) const {
+    return info_.runtime_scale ? std::sqrt(6.0 / double(W.n_cols + W.n_rows)) : 1.0;
+  }
+  // The scale backward uses for dW: the same, except for the bug (fan_in only).
+  double backward_scale(const arma::mat& W) const {
+    if (info_.bug == Bug::glorot_fan_in) return std::sqrt(6.0 / double(W.n_cols));
+    return scale(W);
+  }
+
+  arma::mat linear(const arma::mat& W, const arma::mat& b, const arma::mat& X) const {
+    arma::mat Y = scale(W) * W * X;
+    Y.each_col() += b.col(0);
+    return Y;
+  }
+
+  // Y = s W X + b:  dW = s dY X^T,  db = sum_b dY,  dX = s W^T dY  (with the bugs of a Linear).
+  arma::mat linear_backward(const arma::mat& dY, const arma::mat& W, const arma::mat& X, arma::mat& dW,
+                            arma::mat& db, bool missing_transpose) const {
+    dW = backward_scale(W) * dY * X.t();
+    db = arma::sum(dY, 1);
+    if (info_.bug == Bug::bias_not_summed) db = dY.col(0);  // the bug: one sample
+    if (info_.bug == Bug::broadcast_bias) db.fill(arma::accu(dY));  // the bug: summed over units too
+    if (missing_transpose) return scale(W) * W * dY;  // the bug: W dY
+    return scale(W) * W.t() * dY;
+  }
+
+  arma::mat activation(const arma::mat& Z) const {
+    return info_.activation == "relu" ? ops::relu_forward(Z) : arma::mat(arma::tanh(Z));
+  }
+
+  arma::mat activation_backward(const arma::mat& dA, const arma::mat& Z, const arma::mat& A) const {
+    if (info_.activation == "relu") {
+      if (info_.bug == Bug::relu_mask_from_grad) return dA % arma::conv_to<arma::mat>::from(dA > 0.0);
+      return ops::relu_backward(dA, Z);
+    }
+    if (info_.bug == Bug::tanh_from_preactivation) return dA % (1.0 - Z % Z);  // Z is not tanh's output
+    return dA % ((1.0 - A) % (1.0 + A));
+  }
+
+  arma::mat draw_mask(arma::uword rows, arma::uword cols, Rng& rng) const {
+    arma::mat m(rows, cols);
+    for (arma::uword i = 0; i < m.n_elem; ++i) m(i) = uniform01(rng) >= info_.dropout ? 1.0 / (1.0 - info_.dropout) : 0.0;
+    return m;
+  }
+
+  BugInfo info_;
+  Mats grads_;
+  Rng dropout_rng_, backward_rng_;
+  std::uint64_t mask_seed_ = 0;
+  bool frozen_ = false;
+  arma::mat X_, Z1_, N1_, A1_, D1_, Z2_, A2_, logits_, probs_, mask_;
+  arma::uvec labels_;
+  ops::BatchNormCache bn_;
+};
+
+// The network on a fixed batch as the checker sees it: inputs X and every parameter, output the
+// loss (1 x 1), backward(G) = G times the gradients. The network is fresh, its gradient buffers
+// zero, as when a check runs before training: bugs that keep state between backward calls
+// give the right values on the first call and show only from the second one on.
+struct CheckSubject {
+  Net net;
+  arma::mat X;
+  arma::uvec labels;
+};
+
+check::Differentiable differentiable(const BugInfo& info, const data::Dataset& batch, std::uint64_t seed) {
+  auto s = std::make_shared<CheckSubject>(CheckSubject{Net(info, seed), batch.X, batch.labels});
+  s->net.set_frozen_mask(true);  // a fresh network: gradient buffers zero, as before a first step
+  check::Differentiable fn;
+  fn.inputs.push_back({"X", &s->X});
+  for (const auto& p : s->net.parameters()) fn.inputs.push_back(p);
+  fn.forward = [s] { return arma::mat{s->net.forward(s->X, s->labels)}; };
+  fn.backward = [s](const arma::mat& G) {
+    s->net.forward(s->X, s->labels);
+    Mats g = s->net.backward();
+    for (arma::mat& m : g) m *= G(0, 0);
+    return g;
+  };
+  fn.owner = s;
+  return fn;
+}
+
+// Float emulation: the loss rounded to float (a 24-bit mantissa) at every evaluation.
+check::Differentiable in_float(check::Differentiable fn) {
+  auto forward = fn.forward;
+  fn.forward = [forward] { return arma::conv_to<arma::mat>::from(arma::conv_to<arma::fmat>::from(forward())); };
+  return fn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training: momentum SGD on the disk set; final test accuracy.
+
+struct TrainResult {
+  double accuracy = 0.0, loss = 0.0;
+  bool diverged = false;
+};
+
+TrainResult train_with(const BugInfo& info, const data::Dataset& train_set, const data::Dataset& test_set, int epochs,
+                  std::uint64_t seed, const std::filesystem::path& csv_path) {
+  Net net(info, seed);
+  std::vector<arma::mat*> params;
+  for (const auto& p : net.parameters()) params.push_back(p.second);
+  Mats velocity;
+  for (arma::mat* p : params) velocity.push_back(arma::zeros(arma::size(*p)));
+  const double lr = 0.1;
+  const arma::uword batch = 16;
+  Rng rng(seed + 7);
+  report::Csv csv({"epoch", "train_loss", "test_accuracy"});
+  TrainResult r;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const arma::uvec order = random_permutation(train_set.size(), rng);
+    double total = 0.0;
+    arma::uword steps = 0;
+    for (arma::uword start = 0; start + batch <= order.n_elem; start += batch) {
+      const arma::uvec idx = order.subvec(start, start + batch - 1);
+      const double loss = net.forward(train_set.X.cols(idx), train_set.labels(idx));
+      const Mats g = net.backward();
+      for (std::size_t k = 0; k < params.size(); ++k) {
+        velocity[k] = momentum * velocity[k] + g[k + 1];
+        *params[k] -= lr * velocity[k];
+      }
+      total += loss;
+      ++steps;
+    }
+    // Evaluation: the test set as one batch (dropout off; batch norm on the test batch's statistics).
+    r.loss = net.forward(test_set.X, test_set.labels, false);
+    const arma::uvec predicted = train::predict(net.logits());
+    r.accuracy = arma::mean(arma::conv_to<arma::vec>::from(predicted == test_set.labels));
+    if (!std::isfinite(total) || !std::isfinite(r.loss)) r.diverged = true;
+    csv.add_row(std::vector<double>{double(epoch), total / std::max<arma::uword>(steps, 1), r.accuracy});
+    if (r.diverged) break;
+  }
+  csv.write(csv_path);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kill matrix: which settings catch which bug.
+
+struct Setting {
+  std::string label;
+  enum Kind { vjp, directional, taylor } kind = vjp;
+  check::Scheme scheme = check::Scheme::central;
+  double step = 0.0;
+  bool in_float = false;
+};
+
+std::vector<Setting> settings() {
+  using S = check::Scheme;
+  std::vector<Setting> s;
+  for (double step : {1e-2, 1e-4, 1e-5, 1e-6, 1e-8})
+    s.push_back({"central " + report::sci(step, 1) + (step == 1e-5 ? " (default)" : ""), Setting::vjp, S::central, step});
+  for (double step : {1e-2, 1e-4, 1e-6, 1e-8})
+    s.push_back({"forward " + report::sci(step, 1) + (step == 1e-8 ? " (default)" : ""), Setting::vjp, S::forward, step});
+  s.push_back({"float central 1e-3", Setting::vjp, S::central, 1e-3, true});
+  s.push_back({"float central 1e-5", Setting::vjp, S::central, 1e-5, true});
+  s.push_back({"directional x4 (fast)", Setting::directional, S::central, 0.0});
+  s.push_back({"Taylor test", Setting::taylor});
+  return s;
+}
+
+bool caught_by(const Setting& s, const BugInfo& info, const data::Dataset& batch, std::uint64_t seed) {
+  check::Differentiable fn = differentiable(info, batch, seed);
+  if (s.in_float) fn = in_float(fn);
+  if (s.kind == Setting::taylor) {
+    check::TaylorOptions o;
+    o.seed = seed;
+    return check::taylor_test(fn, o).verdict == check::Verdict::fail;
+  }
+  check::Options o;
+  o.scheme = s.scheme;
+  o.step = s.step;
+  o.seed = seed;
+  // A float check needs a float tolerance: 1e-2 relative, 1e-4 absolute (the loosest in use).
+  if (s.in_float) o.tolerance = check::Tolerance{1e-4, 1e-2};
+  const check::CheckReport r = s.kind == Setting::directional ? check::check_directional(fn, 4, o) : check::check_vjp(fn, o);
+  return r.verdict() == check::Verdict::fail;
+}
+
+std::string cell(const std::string& s) {
+  std::string t = s;
+  for (char& c : t)
+    if (c == ',') c = ';';
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"A gallery of backpropagation bugs: the checker's verdict, where the error sits, whether "
+               "training hides it, and which checker settings catch it.", "lab-bug-gallery"};
+  lab::LabOptions options;
+  options.name = "lab-bug-gallery";
+  lab::add_options(app, options);
+  return run_main(app, argc, argv, [&] {
+    lab::finish_options(options);
+    const std::uint64_t seed = options.seed;
+    const int epochs = options.full ? 100 : 20;
+    const arma::uword n = options.full ? 1000 : 400;
+    std::cout << "lab-bug-gallery: " << (options.full ? "full" : "quick") << " mode (" << epochs
+              << " epochs on " << n << " disk points per bug), results in " << options.out.string() << '\n';
+
+    Rng data_rng(seed);
+    data::Dataset train_set = data::make_disk(n, data_rng);
+    data::Dataset test_set = data::make_disk(n, data_rng);
+    for (data::Dataset* d : {&train_set, &test_set}) d->X = 4.0 * (d->X - 0.5);  // centred, in [-2, 2]
+    const data::Dataset check_batch = data::select(train_set, arma::regspace<arma::uvec>(0, 7), "check batch");
+
+    const std::vector<BugInfo> bug_list = bugs(), control_list = controls();
+    std::vector<BugInfo> rows = bug_list;
+    rows.insert(rows.end(), control_list.begin(), control_list.end());
+
+    // Baselines: each control trained once.
+    std::map<std::string, TrainResult> baseline;
+    for (const BugInfo& c : control_list)
+      baseline[c.key] = train_with(c, train_set, test_set, epochs, seed, options.out / ("training-" + c.key + ".csv"));
+
+    report::Csv table_csv({"bug", "verdict (default check)", "max rel err", "where (heatmap tensor and worst element)",
+                           "its max |a - n| / max|n|", "contract", "test accuracy with the bug",
+                           "without (control)", "training hides it?"});
+    report::Table table({"bug", "verdict", "max rel err", "where (heatmap)", "contract",
+                         "accuracy with bug", "without", "training hides it?"});
+    nlohmann::json bug_json = nlohmann::json::array();
+    bool all_caught = true;
+    for (const BugInfo& b : rows) {
+      const bool is_bug = b.bug != Bug::none;
+      check::Options o;
+      o.seed = seed;
+      const check::CheckReport r = check::check_vjp(differentiable(b, check_batch, seed), o);
+      const bool caught = r.verdict() == check::Verdict::fail;
+      if (is_bug ? !caught : caught) all_caught = false;
+      // Where the error sits: |analytic - numeric| element by element, every tensor, from a
+      // fresh subject. When the contract broke (state kept between calls), from the SECOND
+      // backward call: the first one is right by construction, the second is what training uses.
+      const bool second_call = !r.contract.holds();
+      check::Differentiable fn = differentiable(b, check_batch, seed);
+      Rng g_rng(seed);
+      const arma::mat G = random_normal(1, 1, g_rng);
+      Mats analytic = fn.backward(G);
+      if (second_call) analytic = fn.backward(G);
+      std::size_t worst = 0;
+      double worst_error = -1.0;
+      arma::mat worst_diff;
+      for (std::size_t t = 0; t < fn.inputs.size(); ++t) {
+        arma::mat& x = *fn.inputs[t].second;
+        const arma::mat numeric =
+            check::numerical_gradient([&fn, &G] { return G(0, 0) * fn.forward()(0, 0); }, x, o);
+        const arma::mat diff = arma::abs(analytic[t] - numeric);
+        const double error = diff.max() / std::max(1e-3, arma::abs(numeric).max());
+        if (error > worst_error) {
+          worst_error = error;
+          worst = t;
+          worst_diff = diff;
+        }
+      }
+      const std::string tensor = "d" + fn.inputs[worst].first;
+      arma::uword worst_index = worst_diff.index_max();
+      const std::string worst_at = "(" + std::to_string(worst_index % worst_diff.n_rows) + "," +
+                                   std::to_string(worst_index / worst_diff.n_rows) + ")";
+      double max_rel = 0.0;
+      for (const auto& t : r.tensors) max_rel = std::max(max_rel, t.max_rel_error);
+      {
+        const arma::mat& diff = worst_diff;
+        report::Csv heat({"column", "row", "abs_error"});
+        for (arma::uword c = 0; c < diff.n_cols; ++c)
+          for (arma::uword rr = 0; rr < diff.n_rows; ++rr)
+            heat.add_row(std::vector<double>{double(c), double(rr), std::max(diff(rr, c), 1e-18)});
+        heat.write(options.out / ("heatmap-" + b.key + ".csv"));
+        report::Figure f;
+        f.name = "heatmap-" + b.key;
+        f.title = b.title + ": |analytic - numeric| over " + tensor + " (" + std::to_string(diff.n_rows) + "x" +
+                  std::to_string(diff.n_cols) + ")" + (second_call ? ", 2nd backward call" : "");
+        f.xlabel = "column of " + tensor;
+        f.ylabel = "row of " + tensor;
+        f.width = 760;
+        f.height = 600;
+        f.commands = {"set logscale cb", "set format cb '10^{%L}'", "set cblabel '|analytic - numeric|'",
+                      "set cbrange [1e-12:*]", "set palette rgb 21,22,23",
+                      "set xrange [-0.5:" + std::to_string(diff.n_cols) + "-0.5]",
+                      "set yrange [" + std::to_string(diff.n_rows) + "-0.5:-0.5]", "unset key"};
+        // One filled box per element (an image needs two columns at least; vectors have one).
+        f.series = {{"heatmap-" + b.key + ".csv", "column", "row", "|a - n|", "boxxyerror",
+                     "fs solid 1.0 noborder lc palette", "(0.5):(0.5):(column('abs_error'))"}};
+        lab::render_or_warn(f, options.out);
+      }
+
+      const TrainResult tr = is_bug ? train_with(b, train_set, test_set, epochs, seed, options.out / ("training-" + b.key + ".csv"))
+                                    : baseline[b.key];
+      const TrainResult& base = baseline[control_for(b, control_list).key];
+      const bool hidden_by_training = !tr.diverged && tr.accuracy >= base.accuracy - 0.05;
+      const std::string accuracy = tr.diverged ? "diverged" : lab::percent(tr.accuracy);
+      const std::string hides = !is_bug ? "-" : hidden_by_training ? "yes: it still learns" : "no: training visibly suffers";
+      const std::string contract = r.contract.holds() ? "ok" : "BROKEN: " + r.contract.problem;
+      const std::string where = tensor + " " + worst_at + (second_call ? " (2nd call)" : "");
+      table.add_row({b.key, check::to_string(r.verdict()), report::sci(max_rel), where,
+                     r.contract.holds() ? "ok" : "BROKEN", accuracy, lab::percent(base.accuracy), hides});
+      table_csv.add_row({cell(b.title), check::to_string(r.verdict()), report::sci(max_rel), cell(where),
+                         report::sci(worst_error), cell(contract), accuracy, lab::percent(base.accuracy), hides});
+      bug_json.push_back({{"bug", b.key}, {"title", b.title}, {"verdict", check::to_string(r.verdict())},
+                          {"caught", caught}, {"max_rel_error", max_rel}, {"worst_tensor", tensor},
+                          {"contract", contract}, {"accuracy", tr.accuracy}, {"diverged", tr.diverged},
+                          {"control_accuracy", base.accuracy}, {"hidden_by_training", is_bug && hidden_by_training}});
+    }
+    std::cout << "\nThe gallery: default check (check_vjp, central, step 1e-5), then training (" << epochs
+              << " epochs, momentum SGD)\n";
+    table.print(std::cout);
+    table_csv.write(options.out / "table-bugs.csv");
+    report::write_file_atomically(options.out / "table-bugs.csv.title",
+                                  "The bug gallery: the default check's verdict and error, and what training does with the bug\n");
+
+    // The kill matrix.
+    const std::vector<Setting> setting_list = settings();
+    report::Csv kill({"setting", "row", "value", "mark"});
+    report::Csv kill_table_columns([&] {
+      std::vector<std::string> c{"bug"};
+      for (const Setting& s : setting_list) c.push_back(s.label);
+      return c;
+    }());
+    report::Csv kill_table(kill_table_columns.columns());
+    nlohmann::json kill_json = nlohmann::json::array();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const bool is_bug = rows[i].bug != Bug::none;
+      std::vector<std::string> line{rows[i].key};
+      for (std::size_t j = 0; j < setting_list.size(); ++j) {
+        const bool fail = caught_by(setting_list[j], rows[i], check_batch, seed);
+        // 0 missed, 1 caught (bugs); 2 passes, 3 false alarm (controls).
+        const double value = is_bug ? (fail ? 1.0 : 0.0) : (fail ? 3.0 : 2.0);
+        const std::string mark = is_bug ? (fail ? "caught" : "MISSED") : (fail ? "FALSE ALARM" : "pass");
+        kill.add_row({std::to_string(j), std::to_string(i), report::number(value), mark});
+        line.push_back(mark);
+        kill_json.push_back({{"row", rows[i].key}, {"setting", setting_list[j].label}, {"fails", fail}});
+      }
+      kill_table.add_row(line);
+    }
+    kill.write(options.out / "kill-matrix.csv");
+    kill_table.write(options.out / "table-kill-matrix.csv");
+    report::write_file_atomically(options.out / "table-kill-matrix.csv.title",
+                                  "Kill matrix: which checker settings catch which bug (controls: no bug)\n");
+    report::Figure km;
+    km.name = "kill-matrix";
+    km.title = "Kill matrix: which checker settings catch which bug";
+    km.xlabel = "checker setting";
+    km.ylabel = "";
+    km.width = 1200;
+    km.height = 820;
+    std::string xtics = "set xtics rotate by 40 right (", ytics = "set ytics (";
+    for (std::size_t j = 0; j < setting_list.size(); ++j)
+      xtics += (j ? ", " : "") + report::gnuplot_quote(setting_list[j].label) + " " + std::to_string(j);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      ytics += (i ? ", " : "") + report::gnuplot_quote(rows[i].title) + " " + std::to_string(i);
+    km.commands = {xtics + ")", ytics + ")", "set yrange [" + std::to_string(rows.size()) + "-0.5:-0.5]",
+                   "set xrange [-0.5:" + std::to_string(setting_list.size()) + "-0.5]",
+                   "set palette maxcolors 4",
+                   "set palette defined (0 '#d62728', 1 '#2ca02c', 2 '#e0e0e0', 3 '#ff7f0e')",
+                   "set cbrange [-0.5:3.5]", "set cbtics ('missed' 0, 'caught' 1, 'control passes' 2, 'false alarm' 3)",
+                   "unset key", "set grid noxtics noytics", "set bmargin 12", "set lmargin 52",
+                   "set xtics noenhanced", "set ytics noenhanced"};
+    km.series = {{"kill-matrix.csv", "setting", "row", "outcome", "image", "", "value"},
+                 {"kill-matrix.csv", "setting", "row", "marks", "labels", "font ',7'", "(stringcolumn('mark'))"}};
+    lab::render_or_warn(km, options.out);
+
+    lab::write_summary(options, {{"bugs", bug_json}, {"kill_matrix", kill_json}, {"every_bug_caught", all_caught},
+                                 {"epochs", epochs}, {"train_points", n}});
+    std::cout << (all_caught ? "\nevery bug is caught by the default check, and no control fails\n"
+                             : "\nNOT every bug is caught by the default check (or a control fails): see the table\n");
+    return all_caught ? 0 : 1;
+  });
+}
