@@ -1,0 +1,162 @@
+// Report 004, Q12: the naive gradient (one extra forward pass per parameter) costs O(P^2), back-
+// propagation O(P). Timed on ReLU MLPs whose parameter count P spans two decades, two ways:
+//   depth sweep: width 16 (every layer 16 -> 16), depth 1 .. 100 Linear layers;
+//   width sweep: 2 Linear layers w -> w -> w, w = 8 .. 128;
+// batch 16, one BLAS thread. The scalar differentiated is the checker's layer-check scalar
+// s = <G, net(X)> for a fixed random G (so dL/dY = G): a loss would add a fixed cost per pass
+// that has nothing to do with P (gradlab's losses check every label on every call; the training
+// benchmark has them). For each network:
+//   forward          s = <G, net.forward(X)>
+//   backward         net.backward(G) (after one forward)
+//   backprop         forward + backward: the whole gradient
+//   naive_central    dL/dtheta_i = (L(theta + h e_i) - L(theta - h e_i)) / 2h: 2P forward passes
+//   naive_forward    dL/dtheta_i = (L(theta + h e_i) - L(theta)) / h: P + 1 forward passes
+// Each family reports Google Benchmark's complexity fit (SetComplexityN(P): the BigO it picks and
+// the RMS of the fit); bench-plot fits the log-log slopes and compares naive / backprop with the
+// theory 2P / 3 (2P forward passes against one forward and one backward, a backward costing
+// two forwards: dW and dX are each a product as large as the forward's).
+//
+//   ./build/bin/bench-complexity [--quick] [Google Benchmark options]
+//   --quick: the depth sweep only, depth 1 .. 32 (a few seconds, for ./workbench run).
+#include "common.hpp"
+
+#include <cmath>
+
+namespace {
+
+using namespace gradlab;
+
+constexpr arma::uword batch = 16;
+
+std::vector<arma::uword> depth_net(arma::uword depth) {
+  return std::vector<arma::uword>(depth + 1, 16);
+}
+
+std::vector<arma::uword> width_net(arma::uword width) { return {width, width, width}; }
+
+struct Problem {
+  std::vector<arma::uword> sizes;
+  nn::Sequential net;
+  arma::mat X, G;
+  std::vector<nn::Parameter> params;
+
+  explicit Problem(std::vector<arma::uword> s) : sizes(std::move(s)), net(bench::relu_mlp(sizes)) {
+    Rng rng(7);
+    X = random_normal(sizes.front(), batch, rng);
+    G = random_normal(sizes.back(), batch, rng);
+    params = net.parameters();
+  }
+
+  double loss_value() { return arma::accu(G % net.forward(X)); }  // s = <G, net(X)>
+  void backward() { net.backward(G); }                          // ds/dY = G
+};
+
+// The naive gradient of every parameter, into `gradient` (one entry per parameter, in order).
+void naive_gradient(Problem& p, bool central, arma::vec& gradient) {
+  arma::uword k = 0;
+  const double L0 = central ? 0.0 : p.loss_value();
+  for (const nn::Parameter& param : p.params) {
+    arma::mat& theta = *param.value;
+    for (arma::uword i = 0; i < theta.n_elem; ++i, ++k) {
+      const double x0 = theta(i);
+      const double h = (central ? 1e-5 : 1e-8) * std::max(1.0, std::abs(x0));
+      theta(i) = x0 + h;
+      const double up = theta(i);
+      const double Lp = p.loss_value();
+      if (central) {
+        theta(i) = x0 - h;
+        const double down = theta(i);
+        const double Lm = p.loss_value();
+        gradient(k) = (Lp - Lm) / (up - down);
+      } else {
+        gradient(k) = (Lp - L0) / (up - x0);
+      }
+      theta(i) = x0;
+    }
+  }
+}
+
+enum class Method { forward, backward, backprop, naive_central, naive_forward };
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::forward: return "forward";
+    case Method::backward: return "backward";
+    case Method::backprop: return "backprop";
+    case Method::naive_central: return "naive_central";
+    case Method::naive_forward: return "naive_forward";
+  }
+  return "?";
+}
+
+void run(benchmark::State& state, std::vector<arma::uword> (*make)(arma::uword), Method method) {
+  bench::use_threads(state, 1);
+  Problem p(make(static_cast<arma::uword>(state.range(0))));
+  const double P = bench::parameter_count(p.sizes);
+  arma::vec gradient(static_cast<arma::uword>(P));
+  switch (method) {
+    case Method::forward:
+      for (auto _ : state) benchmark::DoNotOptimize(p.loss_value());
+      break;
+    case Method::backward:
+      p.loss_value();
+      for (auto _ : state) {
+        p.backward();
+        benchmark::ClobberMemory();
+      }
+      break;
+    case Method::backprop:
+      for (auto _ : state) {
+        benchmark::DoNotOptimize(p.loss_value());
+        p.backward();
+        benchmark::ClobberMemory();
+      }
+      break;
+    case Method::naive_central:
+    case Method::naive_forward: {
+      const bool central = method == Method::naive_central;
+      for (auto _ : state) {
+        naive_gradient(p, central, gradient);
+        benchmark::DoNotOptimize(gradient.memptr());
+      }
+      break;
+    }
+  }
+  state.SetComplexityN(static_cast<benchmark::IterationCount>(P));
+  state.counters["P"] = P;
+  state.counters["batch"] = static_cast<double>(batch);
+  state.counters["layers"] = static_cast<double>(p.sizes.size() - 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = bench::take_flag(argc, argv, "--quick");
+  struct Sweep {
+    const char* name;
+    std::vector<arma::uword> (*make)(arma::uword);
+    std::vector<std::int64_t> args;
+  };
+  std::vector<Sweep> sweeps{{"depth", depth_net, {1, 2, 3, 5, 8, 13, 22, 36, 60, 100}},
+                            {"width", width_net, {8, 11, 16, 23, 32, 45, 64, 90, 128}}};
+  if (quick) sweeps = {{"depth", depth_net, {1, 2, 4, 8, 16, 32}}};
+  for (const Sweep& sweep : sweeps) {
+    for (Method m : {Method::forward, Method::backward, Method::backprop, Method::naive_central,
+                     Method::naive_forward}) {
+      const bool naive = m == Method::naive_central || m == Method::naive_forward;
+      const std::string name = std::string("complexity/") + sweep.name + "/" + method_name(m);
+      auto* b = benchmark::RegisterBenchmark(name.c_str(), run, sweep.make, m);
+      for (std::int64_t a : sweep.args) b->Arg(a);
+      b->ArgName(sweep.name)
+          ->Complexity(benchmark::oAuto)
+          ->UseRealTime()
+          ->Unit(naive ? benchmark::kMillisecond : benchmark::kMicrosecond)
+          ->MinTime(naive ? (quick ? 0.02 : 0.2) : 0.1);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,134 @@
+// One training step, timed: forward, softmax cross-entropy, backward, momentum SGD update, of
+// report 002's 784-100-100-10 and report 000's 784-200-150-100-50-25-10-10 ReLU networks at
+// batch 1, 5, 32, 64, 256 and 1000, each on 1 and on 2 BLAS threads. Counters: samples/s, the
+// GFLOP/s reached (the FLOPs the step needs: every product but the first layer's input
+// gradient, see common.hpp), the thread count, and the count the thread policy picks
+// (gradlab/blas.hpp).
+//
+// "forward" (net.forward + loss.forward) and "backward" (loss.backward + net.backward, after one
+// forward) time the two halves alone, at the thread count the policy picks: their ratio is the
+// backward/forward cost (about 2 in theory: dW and dX each cost a forward's product).
+//
+// A second family, "train_no_input_grad", times the same step with the first layer's input
+// gradient left out (its dW and db computed from the batch directly): what gradlab would reach if
+// Sequential::backward did not compute dL/dX. It is there to measure that one difference.
+//
+//   ./build/bin/bench-training [--quick] [Google Benchmark options]
+#include "common.hpp"
+
+#include "gradlab/nn/linear.hpp"
+#include "gradlab/optim/sgd.hpp"
+
+#include <memory>
+
+namespace {
+
+using namespace gradlab;
+using gradlab::bench::Batch;
+
+struct Step {
+  nn::Sequential net;
+  nn::CrossEntropyLoss loss;
+  std::unique_ptr<optim::SGD> sgd;
+  Batch batch;
+
+  Step(const std::vector<arma::uword>& sizes, arma::uword B)
+      : net(bench::relu_mlp(sizes)), batch(bench::random_batch(sizes.front(), sizes.back(), B)) {
+    sgd = std::make_unique<optim::SGD>(net.parameters(), optim::SGDOptions{0.01, 0.9, false, 0.0});
+  }
+
+  // The step as a training loop takes it (train/trainer.cpp).
+  double operator()() {
+    const double L = loss.forward(net.forward(batch.X), batch.labels);
+    net.backward(loss.backward());
+    sgd->step();
+    return L;
+  }
+
+  // The same step without the first layer's dX = W^T dY: layers above the first go through
+  // backward; the first Linear's gradients come from its input, the batch.
+  double without_input_gradient() {
+    const double L = loss.forward(net.forward(batch.X), batch.labels);
+    arma::mat d = loss.backward();
+    for (std::size_t i = net.size() - 1; i >= 1; --i) d = net.layer(i).backward(d);
+    auto& first = dynamic_cast<nn::Linear&>(net.layer(0));
+    first.dW = d * batch.X.t();    // dW = dY X^T
+    first.db = arma::sum(d, 1);    // db = row sums of dY
+    sgd->step();
+    return L;
+  }
+};
+
+void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+                int threads, bool input_gradient) {
+  bench::use_threads(state, threads);
+  Step step(sizes, B);
+  for (auto _ : state) {
+    const double L = input_gradient ? step() : step.without_input_gradient();
+    benchmark::DoNotOptimize(L);
+  }
+  state.counters["samples_per_s"] =
+      benchmark::Counter(static_cast<double>(B), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["FLOPS"] = bench::flop_rate(bench::step_flops(sizes, B));
+  state.counters["batch"] = static_cast<double>(B);
+  state.counters["policy_threads"] = bench::policy_threads(sizes, B);
+  state.counters["P"] = bench::parameter_count(sizes);
+}
+
+void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+               int threads, bool backward) {
+  bench::use_threads(state, threads);
+  Step step(sizes, B);
+  if (backward) {
+    step.loss.forward(step.net.forward(step.batch.X), step.batch.labels);
+    for (auto _ : state) {
+      step.net.backward(step.loss.backward());
+      benchmark::ClobberMemory();
+    }
+  } else {
+    for (auto _ : state)
+      benchmark::DoNotOptimize(step.loss.forward(step.net.forward(step.batch.X), step.batch.labels));
+  }
+  state.counters["samples_per_s"] =
+      benchmark::Counter(static_cast<double>(B), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["batch"] = static_cast<double>(B);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = bench::take_flag(argc, argv, "--quick");
+  const int most = blas::available_threads();
+  for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
+    for (arma::uword B : bench::batch_sizes) {
+      if (quick && B != 1 && B != 64 && B != 256) continue;
+      for (int threads = 1; threads <= most; ++threads) {
+        for (bool input_gradient : {true, false}) {
+          if (!input_gradient && (sizes != &bench::mlp_two_hidden)) continue;
+          const std::string name = std::string(input_gradient ? "train" : "train_no_input_grad") +
+                                   "/" + bench::arch_name(*sizes) + "/batch:" +
+                                   std::to_string(B) + "/threads:" + std::to_string(threads);
+          benchmark::RegisterBenchmark(name.c_str(), train_step, *sizes, B, threads, input_gradient)
+              ->UseRealTime()
+              ->Unit(benchmark::kMicrosecond)
+              ->MinTime(quick ? 0.05 : 0.3);
+        }
+      }
+      const int threads = bench::policy_threads(*sizes, B);
+      for (bool backward : {false, true}) {
+        const std::string name = std::string(backward ? "backward" : "forward") + "/" +
+                                 bench::arch_name(*sizes) + "/batch:" + std::to_string(B) +
+                                 "/threads:" + std::to_string(threads);
+        benchmark::RegisterBenchmark(name.c_str(), half_step, *sizes, B, threads, backward)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(quick ? 0.05 : 0.2);
+      }
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

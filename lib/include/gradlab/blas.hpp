@@ -1,0 +1,52 @@
+#pragma once
+// The BLAS's thread count, and gradlab's policy for it by size.
+//
+// Armadillo hands every matrix product to the BLAS it was built against; here that is
+// OpenBLAS, which runs a product on all cores once it is big enough by its own rule (for a
+// matrix-vector product, from about 10^4 elements). On a small machine the start-up and
+// synchronisation of the threads cost more than they save for the products of a small network
+// at small batches: a 784-100-100-10 step at batch 1 is slower with two threads than with one
+// (benchmarks/README.md has the measurements). So gradlab picks the count itself, by the size
+// of the largest product of a step, and sets it with OpenBLAS's own call, looked up at run time
+// (a BLAS without that call is left alone: every function below then does nothing).
+#include <cstdint>
+
+namespace gradlab::blas {
+
+// Whether the loaded BLAS lets its thread count be set (OpenBLAS does).
+bool can_set_threads();
+
+// The BLAS's thread count now; 1 when it cannot be asked.
+int threads();
+
+// The number of cores the BLAS may use (its own count when it can be asked, else the
+// hardware's); at least 1.
+int available_threads();
+
+// Sets the BLAS's thread count (n >= 1; more than available_threads() is clamped). Returns false,
+// changing nothing, when the BLAS has no such call. Throws std::invalid_argument for n < 1.
+bool set_threads(int n);
+
+// The policy: one thread while the largest product of a step has fewer multiply-adds than this,
+// every available core from there on. Measured on a 2-core machine with bench-training: the
+// 784-100-100-10 step is faster on one thread at batch 1, 5 and 32 and on two from batch 64
+// (about 5 * 10^6 multiply-adds in its first layer).
+inline constexpr double parallel_threshold = 4.0e6;
+
+// The thread count the policy picks for a step whose largest product (M x K times K x N) takes
+// `multiply_adds` = M N K.
+int threads_for(double multiply_adds);
+
+// Sets the thread count for a scope and puts the previous one back at its end.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n);
+  ~ScopedThreads();
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace gradlab::blas

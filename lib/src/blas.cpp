@@ -1,0 +1,69 @@
+#include "gradlab/blas.hpp"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace gradlab::blas {
+
+namespace {
+
+using SetThreads = void (*)(int);
+using GetThreads = int (*)();
+
+// OpenBLAS's calls, looked up once in whatever the process loaded (null when absent).
+SetThreads set_call() {
+  static const auto call =
+      reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  return call;
+}
+
+GetThreads get_call() {
+  static const auto call =
+      reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return call;
+}
+
+// The cores OpenBLAS sees (its own count of processors), else the hardware's.
+int pool_size() {
+  static const int size = [] {
+    const auto procs = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_procs"));
+    if (procs != nullptr) return std::max(1, procs());
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }();
+  return size;
+}
+
+}  // namespace
+
+bool can_set_threads() { return set_call() != nullptr; }
+
+int threads() {
+  if (GetThreads get = get_call()) return std::max(1, get());
+  return 1;
+}
+
+int available_threads() { return pool_size(); }
+
+bool set_threads(int n) {
+  if (n < 1)
+    throw std::invalid_argument("blas::set_threads: n = " + std::to_string(n) +
+                                " must be at least 1");
+  SetThreads set = set_call();
+  if (set == nullptr) return false;
+  set(std::min(n, pool_size()));
+  return true;
+}
+
+int threads_for(double multiply_adds) {
+  return multiply_adds < parallel_threshold ? 1 : available_threads();
+}
+
+ScopedThreads::ScopedThreads(int n) : previous_(threads()) { set_threads(n); }
+
+ScopedThreads::~ScopedThreads() { set_threads(previous_); }
+
+}  // namespace gradlab::blas
