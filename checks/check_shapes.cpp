@@ -91,7 +91,7 @@ TEST_CASE("shapes: batch norm needs one gamma, beta and statistic per feature", 
                 {"batchnorm_backward", "gamma has 2"});
 }
 
-TEST_CASE("arguments: dropout p in [0, 1), lambda >= 0", "[shapes][arguments]") {
+TEST_CASE("arguments: dropout needs 0 <= p < 1, lambda >= 0", "[shapes][arguments]") {
   Rng rng(1);
   require_error([&] { ops::dropout_forward(A23, 1.0, rng); }, {"dropout_forward", "p = 1"});
   require_error([&] { ops::dropout_forward(A23, -0.1, rng); }, {"dropout_forward", "outside [0, 1)"});

@@ -43,13 +43,14 @@ std::vector<arma::uword> parse_arch(const std::string& text) {
   return sizes;
 }
 
-// Fails early, before any training, when the output folder cannot be written.
-void require_writable(const std::filesystem::path& folder) {
+// Fails early, before any training, when a folder the run writes into cannot be written.
+void require_writable(const std::string& option, const std::filesystem::path& folder,
+                      const std::string& shown) {
   try {
     report::write_file_atomically(folder / ".write-test", "");
     std::filesystem::remove(folder / ".write-test");
   } catch (const std::exception& e) {
-    throw std::invalid_argument("--out " + folder.string() + " cannot be written: " + e.what());
+    throw std::invalid_argument(option + " " + shown + " cannot be written: " + e.what());
   }
 }
 
@@ -101,7 +102,12 @@ int main(int argc, char** argv) {
   return run_main(app, argc, argv, [&] {
     c.arch = parse_arch(arch);
     train::validate(c);
-    if (!out.empty()) require_writable(out);
+    if (!out.empty()) require_writable("--out", out, out);
+    if (!save.empty()) {  // the checkpoint is written at the end: find out now, not hours later
+      const std::filesystem::path folder = std::filesystem::path(save).parent_path();
+      if (std::filesystem::is_directory(save)) throw std::invalid_argument("--save " + save + " is a folder");
+      require_writable("--save", folder.empty() ? "." : folder, save);
+    }
 
     data::Dataset train_set, validation_set, test_set;
     bool has_validation = false;

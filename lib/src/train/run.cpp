@@ -135,7 +135,11 @@ History run(const RunConfig& c, const Sets& sets, const RunFiles& files,
   if (!files.out.empty()) {
     o.on_evaluation = [&](const History& h) {
       h.to_csv().write(files.out / "history.csv");
-      report::write_file_atomically(files.out / "summary.json", summary(h).dump(2) + "\n");
+      // Until fit returns, a run that has not diverged nor been stopped is still running: a
+      // summary left by a killed run must not claim it completed.
+      nlohmann::json j = summary(h);
+      if (h.outcome == Outcome::completed) j["result"]["outcome"] = "running";
+      report::write_file_atomically(files.out / "summary.json", j.dump(2) + "\n");
     };
   }
   History h = fit(m.net, *m.loss, *m.optimizer, sets, o);

@@ -40,6 +40,9 @@ void validate(nn::Sequential& net, const Sets& sets, const TrainOptions& o) {
   for (const data::Dataset* set : {sets.train, sets.validation, sets.test}) {
     if (set == nullptr) continue;
     require(set->size() > 0, "fit", set->name + " is empty");
+    // NaN or Inf features, labels out of range or a label count that differs from the samples
+    // would otherwise show up much later as a "diverged" run or a crash inside a loss.
+    data::check_dataset(*set, "fit");
     try {
       const nn::Mode mode = net.mode();
       net.set_mode(nn::Mode::eval);

@@ -3,9 +3,10 @@
 // running statistics), optionally with the optimiser's state, in one file.
 //
 // Format (version 1): the line "gradlab-checkpoint 1", then one line of JSON describing the
-// contents (architecture as Sequential::describe() prints it, each tensor's name and shape, the
-// optimiser's name, rate and step count), then every tensor's values as little-endian float64,
-// column-major, in the order the JSON lists them, and nothing after. Written atomically.
+// contents (architecture as Sequential::describe() prints it, less the train / eval mode, each
+// tensor's name and shape, the optimiser's name, rate and step count), then every tensor's
+// values as little-endian float64, column-major, in the order the JSON lists them, and nothing
+// after. Written atomically.
 #include "gradlab/nn/sequential.hpp"
 #include "gradlab/optim/optimizer.hpp"
 

@@ -60,7 +60,8 @@ struct RunFiles {
 };
 
 // Builds, optionally loads a checkpoint, fits, writes the files, optionally saves. When the run
-// diverges or is interrupted the files say so (status column, "outcome").
+// diverges or is interrupted the files say so (status column, "outcome"); until it ends,
+// summary.json says "outcome": "running" (so a killed run's files do not claim it completed).
 History run(const RunConfig& config, const Sets& sets, const RunFiles& files = {},
             const std::atomic<bool>* stop = nullptr, bool progress = false);
 

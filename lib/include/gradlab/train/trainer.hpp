@@ -44,7 +44,8 @@ struct TrainOptions {
 };
 
 // Trains net in place and returns what was measured. Throws std::invalid_argument for bad
-// options (naming the option) or when the data does not fit the network's input.
+// options (naming the option), when the data does not fit the network's input, or when a set
+// holds NaN or infinite features or labels out of range (data::check_dataset).
 History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, const Sets& sets,
             const TrainOptions& options);
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# kill_run.sh TRAIN LAB_DISK ROBUST_FILES WORK
+# Results are written atomically (a temporary, then a rename) and history.csv is rewritten after
+# every evaluation, so a run killed with SIGKILL at any moment leaves every result file either
+# absent or complete: history.csv with its header and whole rows, summary.json that parses. A
+# long run killed mid-way keeps the evaluations it finished.
+train=$1 lab=$2 files=$3 work=$4
+fail() { echo "FAIL: $*"; exit 1; }
+# wait_for FILE: until FILE exists (at most 120 s)
+wait_for() {
+  i=0
+  while [ ! -e "$1" ]; do
+    sleep 0.02
+    i=$((i + 1))
+    [ "$i" -gt 6000 ] && return 1
+  done
+  return 0
+}
+rm -rf "$work"
+mkdir -p "$work" || exit 1
+
+# The train tool, killed at nine moments: at once, then at growing delays after the first
+# evaluation was written. It evaluates (and writes both files) every 20 steps.
+k=0
+for delay in start 0 0.03 0.07 0.1 0.2 0.35 0.6 1; do
+  k=$((k + 1))
+  out=$work/train-$k
+  "$train" --dataset disk --arch 2-16-16-2 --samples 2000 --batch 1 --epochs 1000 \
+    --evals-per-epoch 100 --out "$out" >/dev/null 2>&1 &
+  pid=$!
+  if [ "$delay" != start ]; then
+    wait_for "$out/summary.json" || fail "no summary.json after 120 s"
+    sleep "$delay"
+  fi
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  [ -d "$out" ] || continue
+  "$files" check-results "$out" || fail "the train run killed at $delay s left a broken file"
+  if [ "$delay" != start ]; then
+    [ -s "$out/history.csv" ] && [ -s "$out/summary.json" ] || fail "history.csv or summary.json is missing"
+    "$files" json-has "$out/summary.json" outcome running || fail "summary.json of a killed run does not say running"
+  fi
+done
+rows=$(($(wc -l <"$out/history.csv") - 1))
+[ "$rows" -ge 2 ] || fail "the run killed after 1 s kept only $rows evaluations"
+echo "train: the run killed last kept $rows evaluations"
+
+# lab-disk, killed during its first network.
+out=$work/lab-disk
+"$lab" --quick --out "$out" >/dev/null 2>&1 &
+pid=$!
+wait_for "$out/network-A-seed-1.csv" || fail "lab-disk wrote no history after 120 s"
+sleep 0.1
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+"$files" check-results "$out" || fail "lab-disk killed mid-way left a broken file"
+rows=$(($(wc -l <"$out/network-A-seed-1.csv") - 1))
+[ "$rows" -ge 1 ] || fail "lab-disk killed mid-way kept no evaluation"
+echo "lab-disk: killed mid-way, kept $rows evaluations of network A"
