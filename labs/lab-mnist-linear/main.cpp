@@ -204,10 +204,10 @@ int main(int argc, char** argv) {
 
     std::cout << "lab-mnist-linear (report 002): " << (full ? "full" : "quick") << " mode, results in "
               << options.out.string() << '\n';
-    const auto sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
+    auto sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
     if (!sets) return 0;
-    lab::MnistSets data{sets->train, sets->validation,
-                        s.test_size < sets->test.size() ? data::subset(sets->test, s.test_size) : sets->test};
+    if (s.test_size < sets->test.size()) sets->test = data::subset(sets->test, s.test_size);
+    const lab::MnistSets& data = *sets;
     std::cout << "data: " << data.train.size() << " train, " << data.validation.size() << " validation, "
               << data.test.size() << " test; batch " << s.batch << '\n';
 

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -59,7 +61,12 @@ bool set_threads(int n) {
 }
 
 int threads_for(double multiply_adds) {
-  return multiply_adds < parallel_threshold ? 1 : available_threads();
+  if (multiply_adds < parallel_threshold) return 1;
+  const int cores = available_threads();
+  double load = 0.0;
+  if (::getloadavg(&load, 1) != 1) return cores;
+  const int busy = static_cast<int>(std::lround(std::max(0.0, load - 1.0)));  // besides ours
+  return std::clamp(cores - busy, 1, cores);
 }
 
 ScopedThreads::ScopedThreads(int n) : previous_(threads()) { set_threads(n); }

@@ -27,14 +27,17 @@ int available_threads();
 // changing nothing, when the BLAS has no such call. Throws std::invalid_argument for n < 1.
 bool set_threads(int n);
 
-// The policy: one thread while the largest product of a step has fewer multiply-adds than this,
-// every available core from there on. Measured on a 2-core machine with bench-training: the
-// 784-100-100-10 step is faster on one thread at batch 1, 5 and 32 and on two from batch 64
-// (about 5 * 10^6 multiply-adds in its first layer).
-inline constexpr double parallel_threshold = 4.0e6;
+// The policy, by size: one thread while the largest product of a step has fewer multiply-adds
+// than this; from there on, every core that is free. Below it the start-up and synchronisation
+// of a second thread cost more than it saves (bench-dgemm, bench-training: the 784-100-100-10
+// step at batch 1 to 32 is slower on two threads than on one).
+inline constexpr double parallel_threshold = 1.0e7;
 
 // The thread count the policy picks for a step whose largest product (M x K times K x N) takes
-// `multiply_adds` = M N K.
+// `multiply_adds` = M N K: 1 below parallel_threshold; above it, available_threads() less the
+// cores that other work keeps busy, read from the 1-minute load average (which counts the caller
+// as about 1). On a shared machine the second thread did not pay at any size measured: a
+// product's threads wait for each other at every step, and one of them was often descheduled.
 int threads_for(double multiply_adds);
 
 // Sets the thread count for a scope and puts the previous one back at its end.
