@@ -532,7 +532,9 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
                                ">= " + num(want),
                                num(ratio) + " (" + num(b / ours->real, 4) + " vs " +
                                    num(torch64, 4) + " samples/s, " + std::to_string(policy) +
-                                   " thread" + (policy > 1 ? "s" : "") + ")",
+                                   " thread" + (policy > 1 ? "s" : "") +
+                                   (std::isfinite(ratio_cpu) ? "; from CPU time " + num(ratio_cpu)
+                                                             : std::string()) + ")",
                                verdict(ratio >= want)});
           else if (B == 1)
             targets.push_back({"gradlab/PyTorch samples/s, " + arch + ", batch 1",

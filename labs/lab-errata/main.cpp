@@ -1,4 +1,4 @@
-// lab-errata: every derivative formula the five reports print (../shared/reports/), implemented
+// lab-errata: every derivative formula the five reports print (the five student reports), implemented
 // as printed where it can be read unambiguously, and checked numerically against the function it
 // claims to differentiate. For each formula that fails, the corrected formula (the one gradlab
 // implements, taken from gradlab::ops where one exists) is checked the same way.

@@ -376,10 +376,12 @@ int main(int argc, char** argv) {
         by_rate.add_row(row);
       }
       by_rate.write(options.out / "evaluations-by-rate.csv");
-      g.series = {{"evaluations-by-rate.csv", "lr", "plain", "plain SGD", "linespoints", "lw 2 pt 7 ps 1.3 lc rgb '#1f77b4'", ""},
-                  {"evaluations-by-rate.csv", "lr", "decay", "decay", "linespoints", "lw 2 pt 5 ps 1.3 lc rgb '#2ca02c'", ""},
-                  {"evaluations-by-rate.csv", "lr", "momentum", "momentum", "linespoints", "lw 2 pt 9 ps 1.5 lc rgb '#d62728'", ""},
-                  {"evaluations-by-rate.csv", "lr", "momentum_decay", "momentum + decay", "linespoints", "lw 2 pt 13 ps 1.5 lc rgb '#9467bd'", ""},
+      // With and without momentum often coincide: wide lines with hollow points under thin
+      // dashed ones with small filled points keep both visible.
+      g.series = {{"evaluations-by-rate.csv", "lr", "plain", "plain SGD", "linespoints", "lw 5 pt 6 ps 2.2 lc rgb '#9ecae1'", ""},
+                  {"evaluations-by-rate.csv", "lr", "decay", "decay", "linespoints", "lw 5 pt 4 ps 2.2 lc rgb '#a1d99b'", ""},
+                  {"evaluations-by-rate.csv", "lr", "momentum", "momentum", "linespoints", "lw 1.5 dt 2 pt 7 ps 0.9 lc rgb '#d62728'", ""},
+                  {"evaluations-by-rate.csv", "lr", "momentum_decay", "momentum + decay", "linespoints", "lw 1.5 dt 2 pt 5 ps 0.9 lc rgb '#6a3d9a'", ""},
                   {"evaluations-by-rate.csv", "lr", "(2)", "report: at most 2", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
       lab::render_or_warn(g, options.out);
 

@@ -1,5 +1,7 @@
 #include "gradlab/check/gradcheck.hpp"
 
+#include "tensor_accumulator.hpp"
+
 #include "gradlab/random.hpp"
 #include "gradlab/shape.hpp"
 
@@ -7,6 +9,8 @@
 #include <cmath>
 
 namespace gradlab::check {
+
+using detail::TensorAccumulator;
 
 const char* to_string(Scheme scheme) { return scheme == Scheme::central ? "central" : "forward"; }
 
@@ -63,51 +67,6 @@ auto evaluate_moved(arma::mat& x, arma::uword i, double sign, double h, double& 
 }
 
 double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
-
-// Collects the per-element comparisons of one tensor.
-class TensorAccumulator {
- public:
-  TensorAccumulator(std::string name, arma::uword rows, arma::uword cols, const Tolerance& tol)
-      : tol_(tol) {
-    r_.name = std::move(name);
-    r_.rows = rows;
-    r_.cols = cols;
-  }
-
-  void add(arma::uword row, arma::uword col, double analytic, double numeric, Verdict v) {
-    ++r_.checked;
-    if (v == Verdict::pass) ++r_.passed;
-    if (v == Verdict::kink) ++r_.kinks;
-    if (v == Verdict::fail) ++r_.failed;
-    // Kinks are judged by the subgradient bracket, not by |a - n|: both error columns and the
-    // worst element cover the other elements only (a failed bracket still counts as failed).
-    const double abs_error = std::abs(analytic - numeric);
-    if (v != Verdict::kink) {
-      r_.max_abs_error = std::max(r_.max_abs_error, std::isnan(abs_error) ? HUGE_VAL : abs_error);
-      r_.max_rel_error = std::max(r_.max_rel_error, std::isnan(abs_error)
-                                                        ? HUGE_VAL
-                                                        : tol_.relative_error(analytic, numeric));
-    }
-    const double excess = v == Verdict::kink ? 0.0
-                          : std::isnan(abs_error)
-                              ? HUGE_VAL
-                              : abs_error / (tol_.atol + tol_.rtol * std::abs(numeric));
-    if (r_.checked == 1 || excess > worst_excess_) {
-      worst_excess_ = excess;
-      r_.worst_row = row;
-      r_.worst_col = col;
-      r_.worst_analytic = analytic;
-      r_.worst_numeric = numeric;
-    }
-  }
-
-  TensorReport take() { return std::move(r_); }
-
- private:
-  TensorReport r_;
-  Tolerance tol_;
-  double worst_excess_ = -1.0;
-};
 
 CheckReport make_report(const Differentiable& fn, const char* method, const Options& o) {
   require(static_cast<bool>(fn.forward) && static_cast<bool>(fn.backward), "gradcheck",

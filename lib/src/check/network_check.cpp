@@ -1,5 +1,7 @@
 #include "gradlab/check/network_check.hpp"
 
+#include "tensor_accumulator.hpp"
+
 #include "gradlab/nn/activations.hpp"
 #include "gradlab/nn/gradcheck.hpp"
 #include "gradlab/nn/linear.hpp"
@@ -77,50 +79,8 @@ arma::mat column_after(const arma::mat& base, const Change& c) {
   return column;
 }
 
-// The report of one tensor, accumulated element by element. The same bookkeeping as
-// check_vjp's (gradcheck.cpp): error columns over the elements that are not kinks, the worst
-// element by its excess over the tolerance.
-class Accumulator {
- public:
-  Accumulator(std::string name, arma::uword rows, arma::uword cols, const Tolerance& tol)
-      : tol_(tol) {
-    r_.name = std::move(name);
-    r_.rows = rows;
-    r_.cols = cols;
-  }
-
-  void add(arma::uword row, arma::uword col, double analytic, double numeric, Verdict v) {
-    ++r_.checked;
-    if (v == Verdict::pass) ++r_.passed;
-    if (v == Verdict::kink) ++r_.kinks;
-    if (v == Verdict::fail) ++r_.failed;
-    const double abs_error = std::abs(analytic - numeric);
-    if (v != Verdict::kink) {
-      r_.max_abs_error = std::max(r_.max_abs_error, std::isnan(abs_error) ? HUGE_VAL : abs_error);
-      r_.max_rel_error = std::max(r_.max_rel_error, std::isnan(abs_error)
-                                                        ? HUGE_VAL
-                                                        : tol_.relative_error(analytic, numeric));
-    }
-    const double excess = v == Verdict::kink ? 0.0
-                          : std::isnan(abs_error)
-                              ? HUGE_VAL
-                              : abs_error / (tol_.atol + tol_.rtol * std::abs(numeric));
-    if (r_.checked == 1 || excess > worst_excess_) {
-      worst_excess_ = excess;
-      r_.worst_row = row;
-      r_.worst_col = col;
-      r_.worst_analytic = analytic;
-      r_.worst_numeric = numeric;
-    }
-  }
-
-  TensorReport take() { return std::move(r_); }
-
- private:
-  TensorReport r_;
-  Tolerance tol_;
-  double worst_excess_ = -1.0;
-};
+// The report of one tensor: the same bookkeeping as every other check.
+using Accumulator = detail::TensorAccumulator;
 
 // The network's unperturbed forward pass and the means to push one change through it.
 class Incremental {
