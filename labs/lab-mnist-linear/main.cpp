@@ -164,8 +164,8 @@ int main(int argc, char** argv) {
   app.add_option("--hidden", hidden_sizes, "hidden sizes of the deep sweep (quick 25 100, full 10 25 50 100)");
   app.add_option("--depths", depths,
                  "numbers of hidden layers of 100 (ReLU) besides the 2-layer sweep (full 1 3; quick none; 2 adds nothing)");
-  app.add_option("--epochs", epochs, "epochs of each linear model (quick 2, full 5)");
-  app.add_option("--deep-epochs", deep_epochs, "epochs of each deep model (quick 1, full 5)");
+  app.add_option("--epochs", epochs, "epochs of each linear model (quick 3, full 5)");
+  app.add_option("--deep-epochs", deep_epochs, "epochs of each deep model (quick 3, full 5)");
   app.add_option("--momentum", momentum, "the momentum of the 'momentum on' runs (default 0.9)");
   app.add_option("--momentum-form", momentum_form,
                  "average: m = b m + (1-b) g, the report's weighted average (default); heavy-ball: v = b v + g")
@@ -181,8 +181,8 @@ int main(int argc, char** argv) {
     s.validation_size = validation_size ? validation_size : (full ? 10000 : 1000);
     s.test_size = test_size ? test_size : (full ? 10000 : 1000);
     s.batch = batch ? batch : (full ? 1 : 32);
-    s.epochs = epochs ? epochs : (full ? 5 : 2);
-    s.deep_epochs = deep_epochs ? deep_epochs : (full ? 5 : 1);
+    s.epochs = epochs ? epochs : (full ? 5 : 3);  // 3: the halving rule can first fire after round 2
+    s.deep_epochs = deep_epochs ? deep_epochs : (full ? 5 : 3);
     s.momentum = momentum;
     s.average_momentum = momentum_form == "average";
     s.decay_per_evaluation = decay_round == "evaluation";
