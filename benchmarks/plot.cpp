@@ -446,7 +446,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
   if (train.runs.empty()) return;
   Csv table({"network", "batch", "threads (policy)", "step", "samples/s", "GFLOP/s",
              "x FLOP bound", "1 thread", "2 threads", "backward/forward",
-             "no first dX: samples/s", "no first dX: x bound", "PyTorch f64 samples/s",
+             "with first dX: samples/s", "with first dX: x bound", "PyTorch f64 samples/s",
              "gradlab/PyTorch", "ratio (CPU time)", "PyTorch x bound", "PyTorch f32 samples/s"});
   Figure multiple = figure("training_flop_multiple",
                            "Training step time as a multiple of its FLOP-bound time",
@@ -456,7 +456,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     const std::string arch = bench::arch_name(*sizes);
     Csv wide({"batch", "policy_threads", "gradlab", "gradlab_1_thread", "gradlab_2_threads",
-              "no_first_dX", "torch64", "torch32", "gradlab_multiple", "no_first_dX_multiple",
+              "with_first_dX", "torch64", "torch32", "gradlab_multiple", "with_first_dX_multiple",
               "torch_multiple"});
     bool rows = false;
     for (arma::uword B : bench::batch_sizes) {
@@ -476,7 +476,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
       rows = true;
       const Run* one = run("train", 1);
       const Run* two = most >= 2 ? run("train", 2) : nullptr;
-      const Run* lean = run("train_no_input_grad", policy);
+      const Run* lean = run("train_input_grad", policy);  // Sequential::backward: the first dX too
       const Run* fwd = run("forward", policy);
       const Run* bwd = run("backward", policy);
       const double b = static_cast<double>(B);
@@ -550,7 +550,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
         }
         if (B == 256)
           targets.push_back({"step time / FLOP-bound time, " + arch + ", batch 256", "<= 1.05",
-                             num(our_multiple) + " (without the first layer's dX: " +
+                             num(our_multiple) + " (with the first layer's dX: " +
                                  num(lean_multiple) + "; PyTorch: " + num(torch_multiple) + ")",
                              verdict(our_multiple <= 1.05)});
       }
@@ -566,7 +566,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
     if (most >= 2)
       samples.series.push_back(series(data, "batch", "gradlab_2_threads", "gradlab, 2 threads", "linespoints", "dt 3"));
     if (sizes == &bench::mlp_two_hidden)
-      samples.series.push_back(series(data, "batch", "no_first_dX", "gradlab without the first layer's dX", "linespoints", "dt 4"));
+      samples.series.push_back(series(data, "batch", "with_first_dX", "gradlab with the first layer's dX", "linespoints", "dt 4"));
     if (ref.present) {
       samples.series.push_back(series(data, "batch", "torch64", "PyTorch (same threads)", "linespoints", "lw 2"));
       samples.series.push_back(series(data, "batch", "torch32", "PyTorch float32", "linespoints", "dt 2"));
@@ -574,8 +574,8 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
     render(samples, dir, warnings);
     multiple.series.push_back(series(data, "batch", "gradlab_multiple", "gradlab, " + arch, "linespoints", "lw 2"));
     if (sizes == &bench::mlp_two_hidden)
-      multiple.series.push_back(series(data, "batch", "no_first_dX_multiple",
-                                 "gradlab without the first layer's dX, " + arch, "linespoints", "dt 4"));
+      multiple.series.push_back(series(data, "batch", "with_first_dX_multiple",
+                                 "gradlab with the first layer's dX, " + arch, "linespoints", "dt 4"));
     if (ref.present)
       multiple.series.push_back(series(data, "batch", "torch_multiple", "PyTorch, " + arch, "linespoints", "dt 2"));
   }

@@ -9,14 +9,14 @@
 // forward) time the two halves alone, at the thread count the policy picks: their ratio is the
 // backward/forward cost (about 2 in theory: dW and dX each cost a forward's product).
 //
-// A second family, "train_no_input_grad", times the same step with the first layer's input
-// gradient left out (its dW and db computed from the batch directly): what gradlab would reach if
-// Sequential::backward did not compute dL/dX. It is there to measure that one difference.
+// The step is the training loop's: Sequential::backward_parameters, which leaves out the first
+// layer's input gradient dX = W^T dY (the data need none), as PyTorch does. A second family,
+// "train_input_grad", times the same step with Sequential::backward, which computes it: the
+// difference is what that one product costs.
 //
 //   ./build/bin/bench-training [--quick] [Google Benchmark options]
 #include "common.hpp"
 
-#include "gradlab/nn/linear.hpp"
 #include "gradlab/optim/sgd.hpp"
 
 #include <memory>
@@ -37,23 +37,14 @@ struct Step {
     sgd = std::make_unique<optim::SGD>(net.parameters(), optim::SGDOptions{0.01, 0.9, false, 0.0});
   }
 
-  // The step as a training loop takes it (train/trainer.cpp).
-  double operator()() {
+  // The step as the training loop takes it (train/trainer.cpp); with input_gradient, the
+  // backward also computes dL/dX.
+  double operator()(bool input_gradient = false) {
     const double L = loss.forward(net.forward(batch.X), batch.labels);
-    net.backward(loss.backward());
-    sgd->step();
-    return L;
-  }
-
-  // The same step without the first layer's dX = W^T dY: layers above the first go through
-  // backward; the first Linear's gradients come from its input, the batch.
-  double without_input_gradient() {
-    const double L = loss.forward(net.forward(batch.X), batch.labels);
-    arma::mat d = loss.backward();
-    for (std::size_t i = net.size() - 1; i >= 1; --i) d = net.layer(i).backward(d);
-    auto& first = dynamic_cast<nn::Linear&>(net.layer(0));
-    first.dW = d * batch.X.t();    // dW = dY X^T
-    first.db = arma::sum(d, 1);    // db = row sums of dY
+    if (input_gradient)
+      benchmark::DoNotOptimize(net.backward(loss.backward()));
+    else
+      net.backward_parameters(loss.backward());
     sgd->step();
     return L;
   }
@@ -64,7 +55,7 @@ void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::u
   bench::use_threads(state, threads);
   Step step(sizes, B);
   for (auto _ : state) {
-    const double L = input_gradient ? step() : step.without_input_gradient();
+    const double L = step(input_gradient);
     benchmark::DoNotOptimize(L);
   }
   state.counters["samples_per_s"] =
@@ -103,9 +94,9 @@ int main(int argc, char** argv) {
     for (arma::uword B : bench::batch_sizes) {
       if (quick && B != 1 && B != 64 && B != 256) continue;
       for (int threads = 1; threads <= most; ++threads) {
-        for (bool input_gradient : {true, false}) {
-          if (!input_gradient && (sizes != &bench::mlp_two_hidden)) continue;
-          const std::string name = std::string(input_gradient ? "train" : "train_no_input_grad") +
+        for (bool input_gradient : {false, true}) {
+          if (input_gradient && (sizes != &bench::mlp_two_hidden)) continue;
+          const std::string name = std::string(input_gradient ? "train_input_grad" : "train") +
                                    "/" + bench::arch_name(*sizes) + "/batch:" +
                                    std::to_string(B) + "/threads:" + std::to_string(threads);
           benchmark::RegisterBenchmark(name.c_str(), train_step, *sizes, B, threads, input_gradient)

@@ -389,3 +389,56 @@ TEST_CASE("make_mlp: layer layout, and std::invalid_argument for unknown names a
   nn::Sequential net;
   REQUIRE_THROWS_AS(nn::initialise(net, "he", rng), std::invalid_argument);
 }
+
+TEST_CASE("Sequential::backward_parameters: the same parameter gradients as backward, bit for bit",
+          "[nn][network][backward_parameters]") {
+  Rng rng(41);
+  const arma::mat X = random_normal(5, 6, rng);
+  const arma::uvec labels = random_labels(3, 6, rng);
+  nn::CrossEntropyLoss loss;
+  // backward is checked against finite differences above; training calls backward_parameters.
+  auto gradients = [&](nn::Sequential& net, bool parameters_only) {
+    for (nn::Parameter& p : net.parameters()) p.grad->fill(arma::datum::nan);  // nothing left over
+    loss.forward(net.forward(X), labels);
+    if (parameters_only)
+      net.backward_parameters(loss.backward());
+    else
+      net.backward(loss.backward());
+    std::vector<arma::mat> g;
+    for (nn::Parameter& p : net.parameters()) g.push_back(*p.grad);
+    return g;
+  };
+  SECTION("a tanh MLP with BatchNorm and Dropout") {
+    nn::Sequential net = small_net("tanh", true, 0.3, rng);
+    net.layer(3).set_mode(nn::Mode::eval);  // dropout: the same mask for both passes
+    net.layer(7).set_mode(nn::Mode::eval);
+    const std::vector<arma::mat> full = gradients(net, false), only = gradients(net, true);
+    REQUIRE(full.size() == only.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      INFO(net.parameters()[i].name);
+      REQUIRE(full[i].is_finite());
+      REQUIRE(arma::approx_equal(full[i], only[i], "absdiff", 0.0));
+    }
+  }
+  SECTION("layers below the lowest Linear are skipped, the ones above are not") {
+    nn::Sequential net;
+    net.add(std::make_unique<nn::Tanh>());
+    net.add(std::make_unique<nn::Linear>(5, 4));
+    net.add(std::make_unique<nn::ReLU>());
+    net.add(std::make_unique<nn::Linear>(4, 3));
+    for (nn::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+    const std::vector<arma::mat> full = gradients(net, false), only = gradients(net, true);
+    for (std::size_t i = 0; i < full.size(); ++i) REQUIRE(arma::approx_equal(full[i], only[i], "absdiff", 0.0));
+  }
+  SECTION("a network without parameters: nothing to do") {
+    nn::Sequential net;
+    net.add(std::make_unique<nn::Tanh>());
+    net.forward(X);
+    REQUIRE_NOTHROW(net.backward_parameters(arma::mat(5, 6, arma::fill::ones)));
+  }
+  SECTION("a wrong upstream shape names the layer") {
+    nn::Linear layer(5, 3);
+    layer.forward(X);
+    REQUIRE_THROWS_WITH(layer.backward_parameters(arma::mat(4, 6, arma::fill::ones)), Contains("Linear(5, 3)"));
+  }
+}

@@ -52,10 +52,14 @@ std::vector<std::uint64_t> seeds(const LabOptions& o) {
 
 std::optional<MnistSets> load_mnist_or_skip(const LabOptions& o, arma::uword train_size,
                                             arma::uword validation_size, std::uint64_t split_seed) {
+  // Skipped only when no folder was named and the default one lacks the files (offline): a
+  // folder the user named with --data or GRADLAB_DATA, or a file that is there but broken, is an
+  // error that stops the lab.
   data::Mnist mnist;
   try {
     mnist = data::load_mnist(o.data);
-  } catch (const std::runtime_error& e) {
+  } catch (const data::DataUnavailable& e) {
+    if (data::resolve_data_folder(o.data).source != "default") throw;
     std::cout << o.name << ": skipped, MNIST is not available: " << e.what() << '\n';
     return std::nullopt;
   }
@@ -112,14 +116,17 @@ std::string mean_std(const std::vector<double>& values, bool as_percent, int dec
 }
 
 report::Figure history_figure(const std::string& name, const std::string& title, const std::string& csv,
-                              bool with_validation, const std::string& outcome) {
+                              bool with_validation, const std::string& outcome,
+                              const std::string& loss_name) {
   report::Figure f;
   f.name = name;
   f.title = outcome == "completed" ? title : title + " (" + outcome + ")";
   f.xlabel = "epoch";
   f.ylabel = "accuracy (%)";
-  f.y2label = "loss";
-  f.commands = {"set key outside right top", "set yrange [0:100]"};
+  f.y2label = loss_name == "mse" ? "loss: mean squared error (log scale)"
+                                 : "loss: " + (loss_name == "ce" ? std::string("cross-entropy") : loss_name) +
+                                       " in nats per sample (log scale)";
+  f.commands = {"set key outside right top", "set yrange [*:100]", "set logscale y2"};
   auto acc = [&](const std::string& column, const std::string& label, const std::string& style) {
     return report::Series{csv, "epoch", "(100*column('" + column + "'))", label, "lines", style, ""};
   };

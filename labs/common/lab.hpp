@@ -37,7 +37,8 @@ void finish_options(LabOptions& options);
 std::vector<std::uint64_t> seeds(const LabOptions& options);
 
 // Loads MNIST for a lab, or returns nothing (after printing one line saying how to provide the
-// data) when it cannot be found or downloaded.
+// data) when no folder was named (no --data, no GRADLAB_DATA) and data/mnist lacks the files and
+// they cannot be downloaded. A named folder without them, or a broken file, throws.
 struct MnistSets {
   data::Dataset train, validation, test;
 };
@@ -67,10 +68,13 @@ std::string percent(double fraction, int decimals = 1);
 
 // The figure "<title>" of a history.csv in folder: accuracy (left axis) and loss (right axis)
 // against epochs, for the train and test (and validation, when present) columns. Diverged runs
-// are marked in the title.
+// are marked in the title. The accuracy axis fits the curves (a run between 95% and 100% is not
+// squashed against a 0-100 axis); the loss axis is logarithmic and names the loss (loss_name:
+// "cross-entropy" or "mse").
 report::Figure history_figure(const std::string& name, const std::string& title,
                               const std::string& csv = "history.csv", bool with_validation = false,
-                              const std::string& outcome = "completed");
+                              const std::string& outcome = "completed",
+                              const std::string& loss_name = "cross-entropy");
 
 // Renders a figure into folder, or prints one line and goes on when gnuplot is missing.
 void render_or_warn(const report::Figure& figure, const std::filesystem::path& folder);

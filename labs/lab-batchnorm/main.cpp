@@ -207,6 +207,26 @@ int main(int argc, char** argv) {
     std::cout << "lab-batchnorm (report 003): " << (full ? "full" : "quick") << " mode, results in "
               << options.out.string() << '\n';
 
+    // The data first: a bad --data or --cifar stops the lab before it writes anything.
+    std::optional<lab::MnistSets> sets;
+    std::string data_name;
+    if (on_cifar) {
+      data::Cifar10 c = data::load_cifar10(cifar);
+      // The assignment's preprocessing as we take it: subtract the training set's mean image.
+      const arma::vec mean_image = arma::mean(c.train.X, 1);
+      const arma::uword n_train = train_size ? train_size : (full ? 45000 : 5000);
+      const arma::uword n_val = validation_size ? validation_size : (full ? 5000 : 1000);
+      Rng rng(options.seed);
+      data::Splits s = data::split_train_validation_test(c.train, c.test, n_train, n_val, rng);
+      sets = lab::MnistSets{std::move(s.train), std::move(s.validation), std::move(s.test)};
+      for (data::Dataset* d : {&sets->train, &sets->validation, &sets->test}) d->X.each_col() -= mean_image;
+      data_name = "CIFAR-10";
+    } else {
+      sets = lab::load_mnist_or_skip(options, train_size ? train_size : (full ? 50000 : 5000),
+                                     validation_size ? validation_size : (full ? 10000 : 1000), options.seed);
+      data_name = "MNIST";
+    }
+
     // ------------------------------------------------------------- part 1: three gradients
     std::cout << "\nPart 1: batch norm's backward, (a) closed form (eq. 20, ops::batchnorm_backward), "
                  "(b) staged dvar -> dmean -> dx, (c) central differences; largest |difference| over dX, dgamma, dbeta\n";
@@ -288,24 +308,6 @@ int main(int argc, char** argv) {
     table.add("batch norm: staged vs finite differences", "-", "max |diff| " + report::sci(worst_bc));
 
     // ------------------------------------------------------------- part 2: training
-    std::optional<lab::MnistSets> sets;
-    std::string data_name;
-    if (on_cifar) {
-      data::Cifar10 c = data::load_cifar10(cifar);
-      // The assignment's preprocessing as we take it: subtract the training set's mean image.
-      const arma::vec mean_image = arma::mean(c.train.X, 1);
-      const arma::uword n_train = train_size ? train_size : (full ? 45000 : 5000);
-      const arma::uword n_val = validation_size ? validation_size : (full ? 5000 : 1000);
-      Rng rng(options.seed);
-      data::Splits s = data::split_train_validation_test(c.train, c.test, n_train, n_val, rng);
-      sets = lab::MnistSets{std::move(s.train), std::move(s.validation), std::move(s.test)};
-      for (data::Dataset* d : {&sets->train, &sets->validation, &sets->test}) d->X.each_col() -= mean_image;
-      data_name = "CIFAR-10";
-    } else {
-      sets = lab::load_mnist_or_skip(options, train_size ? train_size : (full ? 50000 : 5000),
-                                     validation_size ? validation_size : (full ? 10000 : 1000), options.seed);
-      data_name = "MNIST";
-    }
     nlohmann::json runs = nlohmann::json::array();
     if (sets) {
       const arma::uword n_test = test_size ? test_size : (full ? 10000 : 1000);

@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
         if (seed == options.seed) {
           lab::render_or_warn(lab::history_figure("curves-" + net.key, "Network " + net.key + ": " + net.title +
                                                       " (seed " + std::to_string(seed) + ")",
-                                                  stem + ".csv", false, train::to_string(h.outcome)),
+                                                  stem + ".csv", false, train::to_string(h.outcome),
+                                                  net.config.loss),
                               options.out);
           // The decision boundary: the trained network's class on a 201 x 201 grid.
           report::Csv grid({"x1", "x2", "class"});

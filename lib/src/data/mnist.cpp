@@ -83,7 +83,7 @@ MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
       for (std::size_t i = 0; i < 4; ++i)
         if (paths[i].empty()) paths[i] = download_verified(files[i], mirrors, folder, log);
     } catch (const std::runtime_error& e) {
-      throw std::runtime_error(
+      throw DataUnavailable(
           "MNIST is not in " + describe_folder(folder) + " (missing: " + missing +
           ") and could not be downloaded (" + e.what() + "). Put the four files " + names +
           " (gzipped or not) in " + folder.string() +

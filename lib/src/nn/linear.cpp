@@ -37,6 +37,12 @@ arma::mat Linear::backward(const arma::mat& dY) {
   return std::move(g.dX);
 }
 
+void Linear::backward_parameters(const arma::mat& dY) {
+  // dW = dY X^T, db = sum of dY over the batch; dX = W^T dY is not needed below the first layer
+  detail::require_upstream(*this, dY, out(), X_.n_cols);
+  ops::affine_backward_parameters(dY, X_, dW, db);
+}
+
 std::vector<Parameter> Linear::parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
 
 }  // namespace gradlab::nn

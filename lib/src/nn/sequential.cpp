@@ -28,6 +28,17 @@ arma::mat Sequential::backward(const arma::mat& dY) {
   return d;  // dL/dX
 }
 
+void Sequential::backward_parameters(const arma::mat& dY) {
+  // The lowest layer with parameters: nothing below it needs a gradient.
+  std::size_t lowest = layers_.size();
+  for (std::size_t k = 0; k < layers_.size() && lowest == layers_.size(); ++k)
+    if (!layers_[k]->parameters().empty()) lowest = k;
+  if (lowest == layers_.size()) return;  // no parameters: nothing to compute
+  arma::mat d = dY;
+  for (std::size_t k = layers_.size() - 1; k > lowest; --k) d = layers_[k]->backward(d);
+  layers_[lowest]->backward_parameters(d);
+}
+
 namespace {
 // Each layer's tensors (parameters or state) under "<index>.<name>".
 template <class Get>

@@ -24,10 +24,16 @@ AffineGrads affine_backward(const arma::mat& dY, const arma::mat& W, const arma:
           "dY is " + shape_of(dY) + " but W X is " + std::to_string(W.n_rows) + "x" +
               std::to_string(X.n_cols));
   AffineGrads g;
-  g.dW = dY * X.t();         // dW = dY X^T
-  g.db = arma::sum(dY, 1);   // db = row sums of dY (b was added to every column)
+  affine_backward_parameters(dY, X, g.dW, g.db);
   g.dX = W.t() * dY;         // dX = W^T dY
   return g;
+}
+
+void affine_backward_parameters(const arma::mat& dY, const arma::mat& X, arma::mat& dW, arma::vec& db) {
+  require(dY.n_cols == X.n_cols, "affine_backward_parameters",
+          "dY is " + shape_of(dY) + " but X is " + shape_of(X) + " (one column per sample in both)");
+  dW = dY * X.t();         // dW = dY X^T
+  db = arma::sum(dY, 1);   // db = row sums of dY (b was added to every column)
 }
 
 }  // namespace gradlab::ops

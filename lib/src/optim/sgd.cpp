@@ -21,8 +21,9 @@ void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
   // theta, grad, v: the shape of parameter i
   const double lr = learning_rate();
   const double mu = options_.momentum;
-  arma::mat g = grad;
-  if (options_.weight_decay > 0.0) g += options_.weight_decay * theta;  // g = grad + wd theta
+  arma::mat decayed;
+  if (options_.weight_decay > 0.0) decayed = grad + options_.weight_decay * theta;  // g = grad + wd theta
+  const arma::mat& g = options_.weight_decay > 0.0 ? decayed : grad;
 
   if (mu == 0.0) {
     theta -= lr * g;  // plain: theta -= lr g

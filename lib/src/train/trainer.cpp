@@ -142,7 +142,7 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
         evaluate_all(epoch + static_cast<double>(in_epoch - 1) / steps_per_epoch);
         break;
       }
-      net.backward(loss.backward());
+      net.backward_parameters(loss.backward());  // the data need no gradient
       optimizer.step();
       ++step;
       if (next_point < points.size() && in_epoch == points[next_point]) {

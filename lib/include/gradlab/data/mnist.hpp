@@ -16,12 +16,20 @@
 
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace gradlab::data {
 
 inline constexpr const char* data_environment_variable = "GRADLAB_DATA";
+
+// Thrown when MNIST files are absent from the folder and could not be downloaded: the one case
+// a lab may skip MNIST rather than fail. A file that is present but unreadable or corrupt is a
+// plain std::runtime_error naming it.
+struct DataUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 inline constexpr const char* default_mnist_folder = "data/mnist";
 
 // The four .gz files with the MD5 sums of the original downloads (the ones torchvision checks).
@@ -50,7 +58,7 @@ struct MnistPaths {
 // The paths of the four files in folder (raw preferred to .gz when both are there), downloading
 // each missing one from the mirrors. `files` lists the remote names and their MD5 sums in the
 // order train images, train labels, test images, test labels (default: mnist_files()).
-// Throws std::runtime_error with the one message described above when a file is still missing.
+// Throws DataUnavailable with the one message described above when a file is still missing.
 MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
                               const std::vector<std::string>& mirrors,
                               const std::vector<RemoteFile>& files = mnist_files(),

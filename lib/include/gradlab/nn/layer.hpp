@@ -11,6 +11,9 @@
 //                +=) the gradient of every parameter, returns dL/dX: in x B. Called after
 //                forward, layers in reverse order; it reads the cache and never changes it, so
 //                running it twice gives the same gradients (not doubled ones).
+//   backward_parameters(dY)  the same parameter gradients as backward(dY), without dL/dX: for
+//                the first layer of a network, whose input is data. Layers that can skip the
+//                input gradient (Linear) override it; the default calls backward.
 //   parameters() every trainable tensor with its gradient, named ("W", "b", "gamma", ...);
 //                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma". Gradients
 //                have their parameter's shape from construction (zeros until a backward).
@@ -40,6 +43,7 @@ class Layer {
   virtual ~Layer() = default;
   virtual arma::mat forward(const arma::mat& X) = 0;
   virtual arma::mat backward(const arma::mat& dY) = 0;
+  virtual void backward_parameters(const arma::mat& dY) { (void)backward(dY); }
   virtual std::vector<Parameter> parameters() { return {}; }
   // Tensors that are not trained but that a checkpoint must keep for evaluation to give the
   // same outputs (BatchNorm's running statistics), named like parameters; grad is null.

@@ -15,6 +15,7 @@ class Linear : public Layer {
 
   // dY: out x B.  Assigns dW = dY X^T and db = sum_b dY; returns dX = W^T dY: in x B.
   arma::mat backward(const arma::mat& dY) override;
+  void backward_parameters(const arma::mat& dY) override;  // dW and db only
 
   // "W" (out x in) and "b" (out).
   std::vector<Parameter> parameters() override;

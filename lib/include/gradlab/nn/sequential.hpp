@@ -29,6 +29,11 @@ class Sequential {
   // dY_{k-1} = layer_k.backward(dY_k).
   arma::mat backward(const arma::mat& dY);
 
+  // The same parameter gradients as backward, without dL/dX (the input is data): the layers
+  // below the lowest one with parameters are skipped, and that one runs backward_parameters.
+  // What training calls: the first Linear's dX = W^T dY is the largest product it saves.
+  void backward_parameters(const arma::mat& dY);
+
   // Every layer's parameters, named "<index>.<name>": "0.W", "0.b", "1.gamma", ...
   // The pointers stay valid while the layers do (adding layers does not move them).
   std::vector<Parameter> parameters();
