@@ -1,12 +1,12 @@
 #include "lab.hpp"
 
+#include "gradlab/blas.hpp"
 #include "gradlab/data/mnist.hpp"
 #include "gradlab/data/split.hpp"
 #include "gradlab/report/csv.hpp"
 #include "gradlab/report/files.hpp"
 #include "gradlab/report/table.hpp"
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -22,7 +22,7 @@ void add_options(CLI::App& app, LabOptions& o) {
   auto* quick = app.add_flag("--quick")->description("small subsets and few epochs (the default)");
   auto* full = app.add_flag("--full", o.full, "the report's full size");
   quick->excludes(full);
-  app.add_option("--threads", o.threads, "BLAS threads (0: the library's default)");
+  app.add_option("--threads", o.threads, "BLAS threads (0: by the size of the products, one thread for small batches; see gradlab/blas.hpp)");
 }
 
 void finish_options(LabOptions& o) {
@@ -35,12 +35,9 @@ void finish_options(LabOptions& o) {
   } catch (const std::exception& e) {
     throw std::invalid_argument("--out " + o.out.string() + " cannot be written: " + e.what());
   }
-  if (o.threads > 0) {
-    // OpenBLAS's own call, found in whichever BLAS Armadillo loaded (absent: nothing to set).
-    using SetThreads = void (*)(int);
-    if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-      set(o.threads);
-  }
+  // 0: the thread policy by size (gradlab/blas.hpp); n: n threads everywhere.
+  gradlab::blas::fix_threads(o.threads);
+  if (o.threads > 0) gradlab::blas::set_threads(o.threads);
   o.progress = ::isatty(STDERR_FILENO) != 0;
 }
 

@@ -22,7 +22,7 @@ struct LabOptions {
   std::uint64_t seed = 1;           // --seed: the first seed
   int seeds = 1;                    // --seeds N: repeat over seeds seed .. seed+N-1
   bool full = false;                // --full (reproduce at the report's size) / --quick (default)
-  int threads = 0;                  // --threads: BLAS threads (0: the library's default)
+  int threads = 0;                  // --threads: BLAS threads (0: the policy by size, gradlab/blas.hpp)
   bool progress = false;            // a progress line when stderr is a terminal
 };
 

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -60,7 +61,18 @@ bool set_threads(int n) {
   return true;
 }
 
+namespace {
+std::atomic<int> fixed_threads{0};  // 0: the policy decides
+}  // namespace
+
+void fix_threads(int n) {
+  if (n < 0)
+    throw std::invalid_argument("blas::fix_threads: n = " + std::to_string(n) + " must be 0 or more");
+  fixed_threads = n;
+}
+
 int threads_for(double multiply_adds) {
+  if (const int n = fixed_threads.load(); n > 0) return std::min(n, available_threads());
   if (multiply_adds < parallel_threshold) return 1;
   const int cores = available_threads();
   double load = 0.0;

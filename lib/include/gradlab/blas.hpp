@@ -38,7 +38,12 @@ inline constexpr double parallel_threshold = 1.0e7;
 // cores that other work keeps busy, read from the 1-minute load average (which counts the caller
 // as about 1). On a shared machine the second thread did not pay at any size measured: a
 // product's threads wait for each other at every step, and one of them was often descheduled.
+// When the count was fixed with fix_threads, that count instead.
 int threads_for(double multiply_adds);
+
+// Fixes the count threads_for returns (a program's --threads option); 0 goes back to the policy.
+// Throws std::invalid_argument for n < 0.
+void fix_threads(int n);
 
 // Sets the thread count for a scope and puts the previous one back at its end.
 class ScopedThreads {

@@ -1,5 +1,6 @@
 #include "gradlab/train/trainer.hpp"
 
+#include "gradlab/blas.hpp"
 #include "gradlab/data/batches.hpp"
 #include "gradlab/shape.hpp"
 
@@ -84,10 +85,21 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
   arma::uword step = 0;
   double last_loss = arma::datum::nan;
 
+  // BLAS threads by the policy of gradlab/blas.hpp: the largest product of a step is the largest
+  // weight matrix times the batch (training) or times 1,000 (evaluation's chunks). At small
+  // batches one thread is faster than two.
+  double largest_weight = 0.0;
+  for (const nn::Parameter& p : net.parameters())
+    largest_weight = std::max(largest_weight, static_cast<double>(p.value->n_elem));
+  const int train_threads = blas::threads_for(largest_weight * static_cast<double>(o.batch_size));
+  const int evaluation_threads = blas::threads_for(largest_weight * 1000.0);
+  blas::ScopedThreads training_threads(train_threads);
+
   auto set_rate = [&] {
     if (o.schedule) optimizer.set_learning_rate(o.schedule->learning_rate(round, round_losses));
   };
   auto evaluate_all = [&](double epoch) {
+    blas::ScopedThreads threads(evaluation_threads);
     Evaluation e;
     e.epoch = epoch;
     e.step = step;
