@@ -29,9 +29,11 @@ bool set_threads(int n);
 
 // The policy, by size: one thread while the largest product of a step has fewer multiply-adds
 // than this; from there on, every core that is free. Below it the start-up and synchronisation
-// of a second thread cost more than it saves (bench-dgemm, bench-training: the 784-100-100-10
-// step at batch 1 to 32 is slower on two threads than on one).
-inline constexpr double parallel_threshold = 1.0e7;
+// of a second thread cost more than it saves. Measured on 2 cores (bench-training, quiet
+// machine): 784-100-100-10 at batch 32 (largest product 2.5e6) runs as fast on one thread as
+// on two; at batch 64 (5e6) two threads are 1.2x faster, and so is the six-layer net of report
+// 000 at batch 32 (5e6); at batch 1 two threads are 1.8x slower.
+inline constexpr double parallel_threshold = 4.0e6;
 
 // The thread count the policy picks for a step whose largest product (M x K times K x N) takes
 // `multiply_adds` = M N K: 1 below parallel_threshold; above it, available_threads() less the

@@ -52,8 +52,9 @@ Tensor mse_loss(const Tensor& Y, const arma::uvec& labels) {
 }
 
 Tensor batchnorm(const Tensor& X, const Tensor& gamma, const Tensor& beta, double eps) {
-  require(X.n_cols() >= 2, "autograd::batchnorm",
-          "X is " + shape_of(X.data()) + ": training mode needs a batch of at least 2 samples");
+  require(X.n_cols() >= 2, "autograd::batchnorm", [&] {
+    return "X is " + shape_of(X.data()) + ": training mode needs a batch of at least 2 samples";
+  });
   const Tensor mu = mean(X, Over::each_row);                                  // D x 1
   const Tensor centered = subtract(X, mu);                                    // D x B
   const Tensor var = mean(multiply(centered, centered), Over::each_row);     // D x 1

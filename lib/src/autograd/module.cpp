@@ -36,7 +36,8 @@ Parameter Module::add_parameter(const std::string& name, arma::mat value) {
 }
 
 void Module::add_child(const std::string& name, std::shared_ptr<Module> child) {
-  require(child != nullptr, "Module::add_child", "the module '" + name + "' is null");
+  require(child != nullptr, "Module::add_child",
+          [&] { return "the module '" + name + "' is null"; });
   children_.emplace_back(name, std::move(child));
 }
 

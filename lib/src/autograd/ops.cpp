@@ -37,9 +37,10 @@ arma::mat reduce_to(const arma::mat& dY, const arma::mat& B) {
 
 Tensor matmul(const Tensor& A, const Tensor& B) {
   // A: M x K, B: K x N -> Y: M x N
-  require(A.n_cols() == B.n_rows(), "autograd::matmul",
-          "A is " + shape_of(A.data()) + " but B is " + shape_of(B.data()) +
-              " (A's columns must equal B's rows)");
+  require(A.n_cols() == B.n_rows(), "autograd::matmul", [&] {
+    return "A is " + shape_of(A.data()) + " but B is " + shape_of(B.data()) +
+           " (A's columns must equal B's rows)";
+  });
   return Tensor::from_op("matmul", A.data() * B.data(), {A, B}, [](const Node& y) {
     // Y = A B:  dA = dY B^T (M x K),  dB = A^T dY (K x N)
     accumulate(y.inputs[0], y.grad * in1(y).t());

@@ -9,8 +9,10 @@ namespace gradlab::autograd {
 void accumulate(const std::shared_ptr<Node>& node, const arma::mat& g) {
   if (!node->requires_grad) return;
   require(g.n_rows == node->data.n_rows && g.n_cols == node->data.n_cols, "autograd::accumulate",
-          "gradient is " + shape_of(g) + " but the " + node->op + " value is " +
-              shape_of(node->data));
+          [&] {
+            return "gradient is " + shape_of(g) + " but the " + node->op + " value is " +
+                   shape_of(node->data);
+          });
   node->grad += g;
 }
 
@@ -37,8 +39,8 @@ Tensor Tensor::from_op(const std::string& op, arma::mat data, const std::vector<
 }
 
 double Tensor::item() const {
-  require(node_->data.n_elem == 1, "Tensor::item", "the tensor is " + shape_of(node_->data) +
-                                                       ", not 1x1");
+  require(node_->data.n_elem == 1, "Tensor::item",
+          [&] { return "the tensor is " + shape_of(node_->data) + ", not 1x1"; });
   return node_->data(0, 0);
 }
 
@@ -76,9 +78,10 @@ std::vector<std::shared_ptr<Node>> Tensor::topological_order() const {
 }
 
 void Tensor::backward() {
-  require(node_->data.n_elem == 1, "Tensor::backward",
-          "backward() without a seed needs a 1x1 output (a loss), but it is " +
-              shape_of(node_->data) + "; pass dL/d(output) as the seed");
+  require(node_->data.n_elem == 1, "Tensor::backward", [&] {
+    return "backward() without a seed needs a 1x1 output (a loss), but it is " +
+           shape_of(node_->data) + "; pass dL/d(output) as the seed";
+  });
   backward(arma::mat(1, 1, arma::fill::ones));  // dL/dL = 1
 }
 

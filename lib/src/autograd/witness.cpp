@@ -86,9 +86,10 @@ OpConstants case_constants(const check::OpCase& c) {
 Tensor op_expression(const std::string& op, const std::vector<Tensor>& in,
                      const OpConstants& k) {
   const bool three = op == "affine" || op == "batchnorm" || op == "batchnorm_eval";
-  require(in.size() == (three ? 3u : 1u), "autograd::op_expression",
-          op + " takes " + (three ? "3 inputs" : "1 input") + " but got " +
-              std::to_string(in.size()));
+  require(in.size() == (three ? 3u : 1u), "autograd::op_expression", [&] {
+    return op + " takes " + (three ? "3 inputs" : "1 input") + " but got " +
+           std::to_string(in.size());
+  });
   if (op == "relu") return relu(in[0]);
   if (op == "leaky_relu") return leaky_relu(in[0], k.slope);
   if (op == "tanh") return tanh(in[0]);

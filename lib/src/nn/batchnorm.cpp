@@ -19,9 +19,9 @@ BatchNorm::BatchNorm(arma::uword features, double momentum, double eps)
       eps_(eps) {
   require(features > 0, "BatchNorm", "features must be positive");
   require(momentum >= 0.0 && momentum <= 1.0, "BatchNorm",
-          "momentum = " + detail::number(momentum) + " is outside [0, 1]");
+          [&] { return "momentum = " + detail::number(momentum) + " is outside [0, 1]"; });
   require(eps > 0.0 && std::isfinite(eps), "BatchNorm",
-          "eps = " + detail::number(eps) + " must be positive");
+          [&] { return "eps = " + detail::number(eps) + " must be positive"; });
 }
 
 std::string BatchNorm::name() const { return "BatchNorm(" + std::to_string(features()) + ")"; }

@@ -7,7 +7,8 @@
 namespace gradlab::nn {
 
 Dropout::Dropout(double p, std::uint64_t seed) : p_(p), rng_(seed) {
-  require(p >= 0.0 && p < 1.0, "Dropout", "p = " + detail::number(p) + " is outside [0, 1)");
+  require(p >= 0.0 && p < 1.0, "Dropout",
+          [&] { return "p = " + detail::number(p) + " is outside [0, 1)"; });
 }
 
 std::string Dropout::name() const { return "Dropout(" + detail::number(p_) + ")"; }

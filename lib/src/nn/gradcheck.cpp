@@ -86,9 +86,10 @@ check::Differentiable differentiable(Layer& layer, const arma::mat& X) {
 
 check::Differentiable differentiable(Sequential& net, Loss& loss, const arma::mat& X,
                                      const arma::uvec& labels) {
-  require(labels.n_elem == X.n_cols, "nn::differentiable",
-          "X is " + shape_of(X) + " but labels has " + std::to_string(labels.n_elem) +
-              " entries (one per column)");
+  require(labels.n_elem == X.n_cols, "nn::differentiable", [&] {
+    return "X is " + shape_of(X) + " but labels has " + std::to_string(labels.n_elem) +
+           " entries (one per column)";
+  });
   auto state = std::make_shared<CheckState>();
   state->X = X;
   state->labels = labels;

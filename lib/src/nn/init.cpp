@@ -59,7 +59,8 @@ void initialise(Linear& layer, const std::string& init, Rng& rng) {
 void initialise(Sequential& net, const std::string& init, Rng& rng) {
   // The name is checked even when net has no Linear, so a typo never passes silently.
   require(std::find(init_names().begin(), init_names().end(), init) != init_names().end(),
-          "initialise", "unknown init '" + init + "' (known: " + joined(init_names()) + ")");
+          "initialise",
+          [&] { return "unknown init '" + init + "' (known: " + joined(init_names()) + ")"; });
   for (std::size_t i = 0; i < net.size(); ++i)
     if (auto* linear = dynamic_cast<Linear*>(&net.layer(i))) initialise(*linear, init, rng);
 }

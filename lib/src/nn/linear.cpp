@@ -11,9 +11,10 @@ Linear::Linear(arma::uword in, arma::uword out)
       b(out, arma::fill::zeros),
       dW(out, in, arma::fill::zeros),
       db(out, arma::fill::zeros) {
-  require(in > 0 && out > 0, "Linear",
-          "in = " + std::to_string(in) + " and out = " + std::to_string(out) +
-              " must both be positive");
+  require(in > 0 && out > 0, "Linear", [&] {
+    return "in = " + std::to_string(in) + " and out = " + std::to_string(out) +
+           " must both be positive";
+  });
 }
 
 std::string Linear::name() const {

@@ -30,17 +30,20 @@ std::unique_ptr<Layer> make_activation(const std::string& name) {
 Sequential make_mlp(const std::vector<arma::uword>& sizes, const std::string& activation,
                     bool batchnorm, double dropout, const std::string& init, Rng& rng) {
   // Check every argument before drawing anything, so a bad call leaves rng untouched.
-  require(sizes.size() >= 2, "make_mlp",
-          "sizes has " + std::to_string(sizes.size()) +
-              " entries (need the input width and at least the output width)");
+  require(sizes.size() >= 2, "make_mlp", [&] {
+    return "sizes has " + std::to_string(sizes.size()) +
+           " entries (need the input width and at least the output width)";
+  });
   require(std::find(sizes.begin(), sizes.end(), arma::uword{0}) == sizes.end(), "make_mlp",
           "a layer width is 0");
   make_activation(activation);  // throws for an unknown name
   require(std::find(init_names().begin(), init_names().end(), init) != init_names().end(),
-          "make_mlp",
-          "unknown init '" + init + "' (known: glorot_uniform, he_normal, standard_normal)");
+          "make_mlp", [&] {
+            return "unknown init '" + init +
+                   "' (known: glorot_uniform, he_normal, standard_normal)";
+          });
   require(dropout >= 0.0 && dropout < 1.0, "make_mlp",
-          "dropout = " + detail::number(dropout) + " is outside [0, 1)");
+          [&] { return "dropout = " + detail::number(dropout) + " is outside [0, 1)"; });
 
   Sequential net;
   for (std::size_t k = 0; k + 1 < sizes.size(); ++k) {

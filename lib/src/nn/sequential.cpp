@@ -92,16 +92,18 @@ std::string Sequential::describe() const {
 }
 
 Layer& Sequential::layer(std::size_t index) {
-  require(index < layers_.size(), "Sequential::layer",
-          "index " + std::to_string(index) + " but the network has " +
-              std::to_string(layers_.size()) + " layers");
+  require(index < layers_.size(), "Sequential::layer", [&] {
+    return "index " + std::to_string(index) + " but the network has " +
+           std::to_string(layers_.size()) + " layers";
+  });
   return *layers_[index];
 }
 
 const Layer& Sequential::layer(std::size_t index) const {
-  require(index < layers_.size(), "Sequential::layer",
-          "index " + std::to_string(index) + " but the network has " +
-              std::to_string(layers_.size()) + " layers");
+  require(index < layers_.size(), "Sequential::layer", [&] {
+    return "index " + std::to_string(index) + " but the network has " +
+           std::to_string(layers_.size()) + " layers";
+  });
   return *layers_[index];
 }
 

@@ -8,9 +8,10 @@ namespace {
 void require_params(const char* function, const arma::mat& X, const arma::vec& gamma,
                     const arma::vec& beta) {
   require_nonempty(function, "X", X);
-  require(gamma.n_elem == X.n_rows && beta.n_elem == X.n_rows, function,
-          "X is " + shape_of(X) + " but gamma has " + std::to_string(gamma.n_elem) +
-              " and beta " + std::to_string(beta.n_elem) + " entries (one per row of X)");
+  require(gamma.n_elem == X.n_rows && beta.n_elem == X.n_rows, function, [&] {
+    return "X is " + shape_of(X) + " but gamma has " + std::to_string(gamma.n_elem) + " and beta " +
+           std::to_string(beta.n_elem) + " entries (one per row of X)";
+  });
 }
 
 // Y = gamma ⊙ x_hat + beta, row by row.
@@ -27,8 +28,9 @@ BatchNormForward batchnorm_forward(const arma::mat& X, const arma::vec& gamma,
   require_params("batchnorm_forward", X, gamma, beta);
   require(eps > 0.0, "batchnorm_forward", "eps must be positive");
   // With one sample, x_hat = 0 and Y = beta whatever X is: nothing to normalise or learn.
-  require(X.n_cols >= 2, "batchnorm_forward",
-          "X is " + shape_of(X) + ": training mode needs a batch of at least 2 samples");
+  require(X.n_cols >= 2, "batchnorm_forward", [&] {
+    return "X is " + shape_of(X) + ": training mode needs a batch of at least 2 samples";
+  });
   BatchNormCache c;
   c.mean = arma::mean(X, 1);
   arma::mat centered = X;
@@ -44,8 +46,10 @@ BatchNormGrads batchnorm_backward(const arma::mat& dY, const arma::vec& gamma,
                                   const BatchNormCache& cache) {
   require_same_shape("batchnorm_backward", "dY", dY, "x_hat", cache.x_hat);
   require(gamma.n_elem == dY.n_rows && cache.inv_std.n_elem == dY.n_rows, "batchnorm_backward",
-          "dY is " + shape_of(dY) + " but gamma has " + std::to_string(gamma.n_elem) +
-              " entries (one per row)");
+          [&] {
+            return "dY is " + shape_of(dY) + " but gamma has " + std::to_string(gamma.n_elem) +
+                   " entries (one per row)";
+          });
   const double B = static_cast<double>(dY.n_cols);
   BatchNormGrads g;
   g.dbeta = arma::sum(dY, 1);                   // beta is added to every sample
@@ -68,10 +72,11 @@ BatchNormForward batchnorm_forward_eval(const arma::mat& X, const arma::vec& gam
                                         const arma::vec& running_var, double eps) {
   require_params("batchnorm_forward_eval", X, gamma, beta);
   require(running_mean.n_elem == X.n_rows && running_var.n_elem == X.n_rows,
-          "batchnorm_forward_eval",
-          "X is " + shape_of(X) + " but the running statistics have " +
-              std::to_string(running_mean.n_elem) + " and " + std::to_string(running_var.n_elem) +
-              " entries (one per row of X)");
+          "batchnorm_forward_eval", [&] {
+            return "X is " + shape_of(X) + " but the running statistics have " +
+                   std::to_string(running_mean.n_elem) + " and " +
+                   std::to_string(running_var.n_elem) + " entries (one per row of X)";
+          });
   BatchNormCache c;
   c.mean = running_mean;
   c.var = running_var;
@@ -85,9 +90,10 @@ BatchNormForward batchnorm_forward_eval(const arma::mat& X, const arma::vec& gam
 BatchNormGrads batchnorm_backward_eval(const arma::mat& dY, const arma::vec& gamma,
                                        const BatchNormCache& cache) {
   require_same_shape("batchnorm_backward_eval", "dY", dY, "x_hat", cache.x_hat);
-  require(gamma.n_elem == dY.n_rows, "batchnorm_backward_eval",
-          "dY is " + shape_of(dY) + " but gamma has " + std::to_string(gamma.n_elem) +
-              " entries (one per row)");
+  require(gamma.n_elem == dY.n_rows, "batchnorm_backward_eval", [&] {
+    return "dY is " + shape_of(dY) + " but gamma has " + std::to_string(gamma.n_elem) +
+           " entries (one per row)";
+  });
   BatchNormGrads g;
   g.dbeta = arma::sum(dY, 1);
   g.dgamma = arma::sum(dY % cache.x_hat, 1);

@@ -6,7 +6,7 @@ namespace gradlab::ops {
 
 DropoutForward dropout_forward(const arma::mat& X, double p, std::mt19937_64& rng) {
   require(p >= 0.0 && p < 1.0, "dropout_forward",
-          "p = " + std::to_string(p) + " is outside [0, 1)");
+          [&] { return "p = " + std::to_string(p) + " is outside [0, 1)"; });
   const double keep_scale = 1.0 / (1.0 - p);
   arma::mat mask(arma::size(X));
   for (double& m : mask) {

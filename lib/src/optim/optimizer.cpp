@@ -21,7 +21,7 @@ Optimizer::Optimizer(std::vector<nn::Parameter> parameters, double learning_rate
   require(!parameters_.empty(), who_, "the parameter list is empty");
   for (std::size_t i = 0; i < parameters_.size(); ++i)
     require(parameters_[i].value != nullptr && parameters_[i].grad != nullptr, who_,
-            describe(parameters_[i], i) + " has a null value or grad pointer");
+            [&] { return describe(parameters_[i], i) + " has a null value or grad pointer"; });
   detail::require_positive(who_, "learning_rate", learning_rate);
 }
 
@@ -43,14 +43,16 @@ void Optimizer::step() {
   const std::vector<Buffers> buffers = state_buffers();
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const nn::Parameter& p = parameters_[i];
-    require(arma::size(*p.grad) == arma::size(*p.value), who_,
-            describe(p, i) + ": grad is " + shape_of(*p.grad) + " but the value is " +
-                shape_of(*p.value) + " (they must have the same shape)");
+    require(arma::size(*p.grad) == arma::size(*p.value), who_, [&] {
+      return describe(p, i) + ": grad is " + shape_of(*p.grad) + " but the value is " +
+             shape_of(*p.value) + " (they must have the same shape)";
+    });
     for (const Buffers& b : buffers)
-      require(arma::size((*b.per_parameter)[i]) == arma::size(*p.value), who_,
-              describe(p, i) + ": the value is " + shape_of(*p.value) + " but its " + b.name +
-                  " buffer is " + shape_of((*b.per_parameter)[i]) +
-                  " (was the layer resized after the optimiser was built?)");
+      require(arma::size((*b.per_parameter)[i]) == arma::size(*p.value), who_, [&] {
+        return describe(p, i) + ": the value is " + shape_of(*p.value) + " but its " + b.name +
+               " buffer is " + shape_of((*b.per_parameter)[i]) +
+               " (was the layer resized after the optimiser was built?)";
+      });
   }
   ++steps_;
   for (std::size_t i = 0; i < parameters_.size(); ++i)
@@ -73,29 +75,34 @@ OptimizerState Optimizer::export_state() const {
 
 void Optimizer::import_state(const OptimizerState& state) {
   const char* fn = "Optimizer::import_state";
-  require(state.optimizer == name(), fn,
-          "the state is " +
-              (state.optimizer.empty() ? std::string("unnamed") : "'" + state.optimizer + "'") +
-              " but this optimiser is '" + name() + "'");
-  require(state.names.size() == state.buffers.size(), fn,
-          "the state has " + std::to_string(state.names.size()) + " names but " +
-              std::to_string(state.buffers.size()) + " buffers");
+  require(state.optimizer == name(), fn, [&] {
+    return "the state is " +
+           (state.optimizer.empty() ? std::string("unnamed") : "'" + state.optimizer + "'") +
+           " but this optimiser is '" + name() + "'";
+  });
+  require(state.names.size() == state.buffers.size(), fn, [&] {
+    return "the state has " + std::to_string(state.names.size()) + " names but " +
+           std::to_string(state.buffers.size()) + " buffers";
+  });
   const std::vector<Buffers> buffers = state_buffers();
   const std::size_t expected = parameters_.size() * buffers.size();
-  require(state.buffers.size() == expected, fn,
-          "the state has " + std::to_string(state.buffers.size()) + " buffers but " + name() +
-              " expects " + std::to_string(expected) + " (" + std::to_string(buffers.size()) +
-              " per parameter, " + std::to_string(parameters_.size()) + " parameters)");
+  require(state.buffers.size() == expected, fn, [&] {
+    return "the state has " + std::to_string(state.buffers.size()) + " buffers but " + name() +
+           " expects " + std::to_string(expected) + " (" + std::to_string(buffers.size()) +
+           " per parameter, " + std::to_string(parameters_.size()) + " parameters)";
+  });
   for (std::size_t i = 0, k = 0; i < parameters_.size(); ++i)
     for (const Buffers& b : buffers) {
       const nn::Parameter& p = parameters_[i];
       const std::string expected_name = p.name + "." + b.name;
-      require(state.names[k] == expected_name, fn,
-              describe(p, i) + ": state buffer " + std::to_string(k) + " is named '" +
-                  state.names[k] + "' but '" + expected_name + "' belongs here");
-      require(arma::size(state.buffers[k]) == arma::size(*p.value), fn,
-              describe(p, i) + ": the state's " + b.name + " buffer is " +
-                  shape_of(state.buffers[k]) + " but the value is " + shape_of(*p.value));
+      require(state.names[k] == expected_name, fn, [&] {
+        return describe(p, i) + ": state buffer " + std::to_string(k) + " is named '" +
+               state.names[k] + "' but '" + expected_name + "' belongs here";
+      });
+      require(arma::size(state.buffers[k]) == arma::size(*p.value), fn, [&] {
+        return describe(p, i) + ": the state's " + b.name + " buffer is " +
+               shape_of(state.buffers[k]) + " but the value is " + shape_of(*p.value);
+      });
       ++k;
     }
   detail::require_positive(fn, "learning_rate", state.learning_rate);

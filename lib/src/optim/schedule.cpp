@@ -43,10 +43,10 @@ HalveOnLossDecrease::HalveOnLossDecrease(double lr0) : lr0_(lr0) {
 
 double HalveOnLossDecrease::learning_rate(std::size_t epoch,
                                           const std::vector<double>& train_losses) const {
-  require(train_losses.size() >= epoch, "HalveOnLossDecrease::learning_rate",
-          "epoch " + std::to_string(epoch) + " needs the training losses of the " +
-              std::to_string(epoch) + " finished rounds, got " +
-              std::to_string(train_losses.size()));
+  require(train_losses.size() >= epoch, "HalveOnLossDecrease::learning_rate", [&] {
+    return "epoch " + std::to_string(epoch) + " needs the training losses of the " +
+           std::to_string(epoch) + " finished rounds, got " + std::to_string(train_losses.size());
+  });
   // Replay the rule round by round: after round j, halve if its loss fell below round j-1's.
   double lr = lr0_;
   for (std::size_t j = 1; j < epoch; ++j)
@@ -62,8 +62,9 @@ CosineAnnealing::CosineAnnealing(double lr0, double lr_min, std::size_t T)
     : lr0_(lr0), lr_min_(lr_min), T_(T) {
   detail::require_positive("CosineAnnealing", "lr0", lr0);
   detail::require_nonnegative("CosineAnnealing", "lr_min", lr_min);
-  require(lr_min <= lr0, "CosineAnnealing",
-          "lr_min = " + format_value(lr_min) + " must be <= lr0 = " + format_value(lr0));
+  require(lr_min <= lr0, "CosineAnnealing", [&] {
+    return "lr_min = " + format_value(lr_min) + " must be <= lr0 = " + format_value(lr0);
+  });
   require(T >= 1, "CosineAnnealing", "T = 0 must be >= 1");
 }
 

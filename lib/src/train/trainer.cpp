@@ -30,17 +30,20 @@ std::string duration_text(double seconds) {
 
 void validate(nn::Sequential& net, const Sets& sets, const TrainOptions& o) {
   require(sets.train != nullptr, "fit", "no training set given");
-  require(o.epochs >= 1, "fit", "--epochs must be at least 1 (got " + std::to_string(o.epochs) + ")");
-  require(o.evals_per_epoch >= 1, "fit",
-          "--evals-per-epoch must be at least 1 (got " + std::to_string(o.evals_per_epoch) + ")");
-  require(o.batch_size >= 1 && o.batch_size <= sets.train->size(), "fit",
-          "--batch " + std::to_string(o.batch_size) + " must be between 1 and the " +
-              std::to_string(sets.train->size()) + " samples of " + sets.train->name);
+  require(o.epochs >= 1, "fit",
+          [&] { return "--epochs must be at least 1 (got " + std::to_string(o.epochs) + ")"; });
+  require(o.evals_per_epoch >= 1, "fit", [&] {
+    return "--evals-per-epoch must be at least 1 (got " + std::to_string(o.evals_per_epoch) + ")";
+  });
+  require(o.batch_size >= 1 && o.batch_size <= sets.train->size(), "fit", [&] {
+    return "--batch " + std::to_string(o.batch_size) + " must be between 1 and the " +
+           std::to_string(sets.train->size()) + " samples of " + sets.train->name;
+  });
   // The network's input must match the data: one forward on one sample says so with the
   // shapes (the first Linear layer names both).
   for (const data::Dataset* set : {sets.train, sets.validation, sets.test}) {
     if (set == nullptr) continue;
-    require(set->size() > 0, "fit", set->name + " is empty");
+    require(set->size() > 0, "fit", [&] { return set->name + " is empty"; });
     // NaN or Inf features, labels out of range or a label count that differs from the samples
     // would otherwise show up much later as a "diverged" run or a crash inside a loss.
     data::check_dataset(*set, "fit");
