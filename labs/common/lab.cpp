@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
 namespace gradlab::lab {
@@ -39,6 +40,9 @@ void finish_options(LabOptions& o) {
   gradlab::blas::fix_threads(o.threads);
   if (o.threads > 0) gradlab::blas::set_threads(o.threads);
   o.progress = ::isatty(STDERR_FILENO) != 0;
+  // Each finished run's line appears when printed, also when the output goes to a file (a long
+  // --full run followed with tail -f).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
 }
 
 std::vector<std::uint64_t> seeds(const LabOptions& o) {
