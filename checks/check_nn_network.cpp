@@ -442,3 +442,33 @@ TEST_CASE("Sequential::backward_parameters: the same parameter gradients as back
     REQUIRE_THROWS_WITH(layer.backward_parameters(arma::mat(4, 6, arma::fill::ones)), Contains("Linear(5, 3)"));
   }
 }
+
+TEST_CASE("Layer::forward(X&&): the same output and the same backward as forward(const X&)",
+          "[nn][network][forward_move]") {
+  Rng rng(43);
+  const arma::mat X = random_normal(5, 4, rng);
+  const arma::mat G = random_normal(3, 4, rng);
+  std::vector<std::unique_ptr<nn::Layer>> kept, moved;
+  auto linear = [&] {
+    auto l = std::make_unique<nn::Linear>(5, 3);
+    Rng r(44);
+    l->W = random_normal(3, 5, r);
+    l->b = random_normal(3, 1, r);
+    return l;
+  };
+  kept.push_back(linear());
+  moved.push_back(linear());
+  kept.push_back(std::make_unique<nn::ReLU>());
+  moved.push_back(std::make_unique<nn::ReLU>());
+  kept.push_back(std::make_unique<nn::LeakyReLU>(0.1));
+  moved.push_back(std::make_unique<nn::LeakyReLU>(0.1));
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    INFO(kept[i]->name());
+    const arma::mat in = i == 0 ? X : random_normal(3, 4, rng);
+    const arma::mat Y1 = kept[i]->forward(in);
+    const arma::mat Y2 = moved[i]->forward(arma::mat(in));  // an input given up
+    REQUIRE(arma::approx_equal(Y1, Y2, "absdiff", 0.0));
+    const arma::mat g = i == 0 ? G : random_normal(3, 4, rng);
+    REQUIRE(arma::approx_equal(kept[i]->backward(g), moved[i]->backward(g), "absdiff", 0.0));
+  }
+}

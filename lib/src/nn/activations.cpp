@@ -20,6 +20,12 @@ arma::mat ReLU::forward(const arma::mat& X) {
   return ops::relu_forward(X);
 }
 
+arma::mat ReLU::forward(arma::mat&& X) {
+  detail::require_input(*this, X, 0);
+  X_ = std::move(X);
+  return ops::relu_forward(X_);
+}
+
 arma::mat ReLU::backward(const arma::mat& dY) {
   // dY: D x B.  Forward was Y = max(X, 0), so dX = dY ⊙ 1[X > 0]
   detail::require_upstream(*this, dY, X_.n_rows, X_.n_cols);
@@ -39,6 +45,12 @@ arma::mat LeakyReLU::forward(const arma::mat& X) {
   detail::require_input(*this, X, 0);
   X_ = X;
   return ops::leaky_relu_forward(X, slope_);
+}
+
+arma::mat LeakyReLU::forward(arma::mat&& X) {
+  detail::require_input(*this, X, 0);
+  X_ = std::move(X);
+  return ops::leaky_relu_forward(X_, slope_);
 }
 
 arma::mat LeakyReLU::backward(const arma::mat& dY) {

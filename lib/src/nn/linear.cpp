@@ -28,6 +28,12 @@ arma::mat Linear::forward(const arma::mat& X) {
   return ops::affine_forward(W, b, X);  // Y = W X + b
 }
 
+arma::mat Linear::forward(arma::mat&& X) {
+  detail::require_input(*this, X, in());
+  X_ = std::move(X);
+  return ops::affine_forward(W, b, X_);  // Y = W X + b
+}
+
 arma::mat Linear::backward(const arma::mat& dY) {
   // dY: out x B.  Forward was Y = W X + b, so (docs/derivations/affine.md)
   // dW = dY X^T,  db = sum of dY over the batch,  dX = W^T dY

@@ -16,8 +16,9 @@ Layer& Sequential::add(std::unique_ptr<Layer> layer) {
 
 arma::mat Sequential::forward(const arma::mat& X) {
   // X: in x B.  Y_k = layer_k(Y_{k-1}), Y_{-1} = X
-  arma::mat Y = X;
-  for (auto& layer : layers_) Y = layer->forward(Y);
+  if (layers_.empty()) return X;
+  arma::mat Y = layers_.front()->forward(X);
+  for (std::size_t k = 1; k < layers_.size(); ++k) Y = layers_[k]->forward(std::move(Y));
   return Y;
 }
 

@@ -13,7 +13,13 @@ arma::mat relu_forward(const arma::mat& X) { return arma::clamp(X, 0.0, arma::da
 
 arma::mat relu_backward(const arma::mat& dY, const arma::mat& X) {
   require_same_shape("relu_backward", "dY", dY, "X", X);
-  return dY % arma::conv_to<arma::mat>::from(X > 0.0);  // dX = dY ⊙ 1[X > 0]
+  // dX = dY ⊙ 1[X > 0], one pass (the mask as a matrix of its own would cost two more)
+  arma::mat dX(arma::size(dY));
+  const double* x = X.memptr();
+  const double* dy = dY.memptr();
+  double* dx = dX.memptr();
+  for (arma::uword k = 0; k < dX.n_elem; ++k) dx[k] = x[k] > 0.0 ? dy[k] : 0.0;
+  return dX;
 }
 
 arma::mat leaky_relu_forward(const arma::mat& X, double slope) {

@@ -13,6 +13,7 @@ class ReLU : public Layer {
  public:
   // X: D x B -> Y = max(X, 0): D x B
   arma::mat forward(const arma::mat& X) override;
+  arma::mat forward(arma::mat&& X) override;  // keeps X without a copy
   // dX = dY ⊙ 1[X > 0]
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override { return "ReLU"; }
@@ -26,6 +27,7 @@ class LeakyReLU : public Layer {
   explicit LeakyReLU(double slope = ops::leaky_relu_default_slope);
   // X: D x B -> Y = X where X > 0, slope X elsewhere
   arma::mat forward(const arma::mat& X) override;
+  arma::mat forward(arma::mat&& X) override;  // keeps X without a copy
   // dX = dY ⊙ (1 where X > 0, slope elsewhere)
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override;  // "LeakyReLU(0.01)"

@@ -7,6 +7,7 @@
 //                backward needs (the input, an output, a mask, batch statistics) and nothing
 //                else. In train mode, layers with batch statistics or randomness use them;
 //                in eval mode they use running statistics / the identity.
+//   forward(X&&) the same, for an input the caller gives up; the default copies as above.
 //   backward(dY) dY = dL/dY: out x B, for the same batch as the last forward. ASSIGNS (=, never
 //                +=) the gradient of every parameter, returns dL/dX: in x B. Called after
 //                forward, layers in reverse order; it reads the cache and never changes it, so
@@ -42,6 +43,9 @@ class Layer {
  public:
   virtual ~Layer() = default;
   virtual arma::mat forward(const arma::mat& X) = 0;
+  // The same for an X the caller gives up (Sequential passes each layer's output on this way):
+  // a layer that caches its input (Linear, ReLU) keeps it without a copy.
+  virtual arma::mat forward(arma::mat&& X) { return forward(static_cast<const arma::mat&>(X)); }
   virtual arma::mat backward(const arma::mat& dY) = 0;
   virtual void backward_parameters(const arma::mat& dY) { (void)backward(dY); }
   virtual std::vector<Parameter> parameters() { return {}; }

@@ -12,6 +12,7 @@ class Linear : public Layer {
 
   // X: in x B  ->  Y = W X + b: out x B.  Caches X (dW needs it).
   arma::mat forward(const arma::mat& X) override;
+  arma::mat forward(arma::mat&& X) override;  // keeps X without a copy
 
   // dY: out x B.  Assigns dW = dY X^T and db = sum_b dY; returns dX = W^T dY: in x B.
   arma::mat backward(const arma::mat& dY) override;
