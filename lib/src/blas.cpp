@@ -73,12 +73,7 @@ void fix_threads(int n) {
 
 int threads_for(double multiply_adds) {
   if (const int n = fixed_threads.load(); n > 0) return std::min(n, available_threads());
-  if (multiply_adds < parallel_threshold) return 1;
-  const int cores = available_threads();
-  double load = 0.0;
-  if (::getloadavg(&load, 1) != 1) return cores;
-  const int busy = static_cast<int>(std::lround(std::max(0.0, load - 1.0)));  // besides ours
-  return std::clamp(cores - busy, 1, cores);
+  return multiply_adds < parallel_threshold ? 1 : available_threads();
 }
 
 ScopedThreads::ScopedThreads(int n) : previous_(threads()) { set_threads(n); }

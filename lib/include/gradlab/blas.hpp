@@ -36,11 +36,11 @@ bool set_threads(int n);
 inline constexpr double parallel_threshold = 4.0e6;
 
 // The thread count the policy picks for a step whose largest product (M x K times K x N) takes
-// `multiply_adds` = M N K: 1 below parallel_threshold; above it, available_threads() less the
-// cores that other work keeps busy, read from the 1-minute load average (which counts the caller
-// as about 1). On a shared machine the second thread did not pay at any size measured: a
-// product's threads wait for each other at every step, and one of them was often descheduled.
-// When the count was fixed with fix_threads, that count instead.
+// `multiply_adds` = M N K: 1 below parallel_threshold, available_threads() from there on; when
+// the count was fixed with fix_threads, that count instead. It depends on the sizes alone, so a
+// run is as fast tomorrow as today. On a machine that other work keeps busy, a product's threads
+// wait for each other at every step and the second one does not pay: fix one thread there
+// (a lab's --threads 1).
 int threads_for(double multiply_adds);
 
 // Fixes the count threads_for returns (a program's --threads option); 0 goes back to the policy.
