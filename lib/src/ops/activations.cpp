@@ -18,7 +18,7 @@ arma::mat relu_backward(const arma::mat& dY, const arma::mat& X) {
   const double* x = X.memptr();
   const double* dy = dY.memptr();
   double* dx = dX.memptr();
-  for (arma::uword k = 0; k < dX.n_elem; ++k) dx[k] = x[k] > 0.0 ? dy[k] : 0.0;
+  for (arma::uword k = 0; k < dX.n_elem; ++k) dx[k] = dy[k] * (x[k] > 0.0 ? 1.0 : 0.0);
   return dX;
 }
 
