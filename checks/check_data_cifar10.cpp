@@ -12,35 +12,16 @@
 #include <fstream>
 #include <string>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using namespace gradlab;
 using namespace gradlab::data;
 
+using namespace gradlab::checks;
+
 namespace {
-
-// A fresh folder under the system's temporary directory, removed with everything in it.
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-data-cifar10-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 // count images whose pixels are exact multiples of 1/255, labels 0-9.
 Dataset small_cifar(arma::uword count, std::uint64_t seed) {

@@ -12,39 +12,16 @@
 #include <fstream>
 #include <string>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using namespace gradlab;
 using namespace gradlab::data;
 
+using namespace gradlab::checks;
+
 namespace {
-
-// A fresh folder under the system's temporary directory, removed with everything in it.
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-data-idx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-void append_u32(std::string& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((value >> shift) & 0xff));
-}
 
 std::string image_header(std::uint32_t count, std::uint32_t rows, std::uint32_t cols,
                          std::uint32_t magic = 0x00000803) {

@@ -16,40 +16,16 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using namespace gradlab;
 using namespace gradlab::data;
 
+using namespace gradlab::checks;
+
 namespace {
-
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-data-mnist-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // "file:///tmp/.../" : a folder as a mirror URL prefix.
 std::string file_url(const fs::path& folder) { return "file://" + fs::absolute(folder).string() + "/"; }

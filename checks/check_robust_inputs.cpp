@@ -40,10 +40,13 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace gradlab;
 using Catch::Matchers::Contains;
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -59,29 +62,6 @@ std::string invalid_argument_of(F&& f) {
 
 const arma::mat empty_00, empty_30(3, 0), empty_03(0, 3);
 const arma::uvec no_labels;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-robust-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
 
 }  // namespace
 
@@ -187,9 +167,9 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
   TempFolder tmp;
   const fs::path target = tmp / "deep" / "folder" / "summary.json";
   report::write_file_atomically(target, "{\"first\": 1}\n");  // creates the folders
-  CHECK(read_text(target) == "{\"first\": 1}\n");
+  CHECK(read_bytes(target) == "{\"first\": 1}\n");
   report::write_file_atomically(target, "{\"second\": 2}\n");
-  CHECK(read_text(target) == "{\"second\": 2}\n");
+  CHECK(read_bytes(target) == "{\"second\": 2}\n");
   auto count = [&] {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(target.parent_path())) ++n;
@@ -222,7 +202,7 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
     message = e.what();
   }
   CHECK_THAT(message, Contains("plain-file"));
-  CHECK(read_text(tmp / "plain-file") == "x");
+  CHECK(read_bytes(tmp / "plain-file") == "x");
 }
 
 TEST_CASE("figures: a diverged or interrupted run's training-curve figure says so", "[robust][figure][diverged]") {

@@ -15,40 +15,15 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace gradlab;
 using Catch::Matchers::Contains;
 
+using namespace gradlab::checks;
+
 namespace {
-
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-checkpoint-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 train::RunConfig config(const std::string& optimizer, std::uint64_t seed,
                         std::vector<arma::uword> arch = {2, 8, 8, 2}) {

@@ -18,35 +18,15 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace gradlab;
 using Catch::Matchers::Contains;
 
+using namespace gradlab::checks;
+
 namespace {
-
-struct TempFolder {
-  fs::path path;
-  TempFolder() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gradlab-check-train-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 data::Dataset disk(arma::uword n, std::uint64_t seed) {
   Rng rng(seed);
@@ -264,8 +244,8 @@ TEST_CASE("run: in a grid, the diverged run is marked in history.csv and summary
     const fs::path out = tmp / ("lr-" + report::number(lr));
     const train::History h = train::run(c, {&train_set, nullptr, &test_set}, {out, {}, {}, {}});
     outcomes.push_back(train::to_string(h.outcome));
-    const std::string csv = read_text(out / "history.csv");
-    const nlohmann::json summary = nlohmann::json::parse(read_text(out / "summary.json"));
+    const std::string csv = read_bytes(out / "history.csv");
+    const nlohmann::json summary = nlohmann::json::parse(read_bytes(out / "summary.json"));
     CHECK(summary["result"]["outcome"] == train::to_string(h.outcome));
     if (h.outcome == train::Outcome::diverged) {
       CHECK(csv.substr(csv.rfind('\n', csv.size() - 2) + 1).ends_with(",diverged\n"));

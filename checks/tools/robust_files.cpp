@@ -28,9 +28,12 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "../support.hpp"
 
 namespace fs = std::filesystem;
 using namespace gradlab;
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -38,24 +41,6 @@ const char* const train_images = "train-images-idx3-ubyte";
 const char* const train_labels = "train-labels-idx1-ubyte";
 const char* const test_images = "t10k-images-idx3-ubyte";
 const char* const test_labels = "t10k-labels-idx1-ubyte";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path.string() + ": cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error(path.string() + ": cannot be written");
-}
-
-void append_u32(std::string& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((value >> shift) & 0xff));
-}
 
 data::Dataset tiny_images(arma::uword count, std::uint64_t seed) {
   Rng rng(seed);
@@ -169,7 +154,7 @@ std::vector<std::string> split(const std::string& line, char separator) {
 
 // The lines of a CSV, throwing unless every line is whole and has the header's cell count.
 std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
-  const std::string text = read_text(path);
+  const std::string text = read_bytes(path);
   if (text.empty()) throw std::runtime_error(path.string() + ": empty");
   if (text.back() != '\n') throw std::runtime_error(path.string() + ": the last line is not whole");
   std::vector<std::vector<std::string>> rows;
@@ -192,7 +177,7 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
 }
 
 nlohmann::json json_file(const fs::path& path) {
-  nlohmann::json j = nlohmann::json::parse(read_text(path), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(read_bytes(path), nullptr, false);
   if (j.is_discarded()) throw std::runtime_error(path.string() + ": does not parse as JSON");
   return j;
 }
@@ -259,7 +244,7 @@ int compare_results(const fs::path& a, const fs::path& b) {
       drop_timing(jb);
       same = ja == jb;
     } else {
-      same = read_text(pa) == read_text(pb);
+      same = read_bytes(pa) == read_bytes(pb);
     }
     if (!same) {
       std::cerr << "compare-results: " << name << " differs between " << a.string() << " and " << b.string() << '\n';

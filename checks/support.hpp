@@ -1,0 +1,58 @@
+#pragma once
+// Helpers shared by the checks and the test tools: a temporary folder that cleans up after
+// itself, and whole-file reads and writes for building broken inputs byte by byte.
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace gradlab::checks {
+
+// A fresh folder under the system's temporary directory, removed with everything in it.
+struct TempFolder {
+  std::filesystem::path path;
+  TempFolder() {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::temp_directory_path() /
+           ("gradlab-check-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  std::filesystem::path operator/(const std::string& name) const { return path / name; }
+};
+
+// The whole file as bytes; throws std::runtime_error naming it when it cannot be read.
+inline std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Writes bytes as the whole file (making its folder when needed); throws std::runtime_error
+// naming it when it cannot be written.
+inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error(path.string() + ": cannot be written");
+}
+
+// Appends value as 4 big-endian bytes (IDX headers).
+inline void append_u32(std::string& bytes, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+}  // namespace gradlab::checks
