@@ -14,18 +14,14 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include "support.hpp"
+
+using namespace gradlab::checks;
 
 namespace {
 
 using namespace gradlab;
 using namespace gradlab::autograd;
-
-arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
-  arma::uvec labels(B);
-  for (auto& l : labels)
-    l = std::min(classes - 1, static_cast<arma::uword>(uniform01(rng) * static_cast<double>(classes)));
-  return labels;
-}
 
 // The network as report 000 would build it and the manual one, from the same seed.
 struct Pair {

@@ -42,16 +42,6 @@ std::string record(unsigned char label, unsigned char (*pixel)(arma::uword)) {
   return bytes;
 }
 
-template <class F>
-std::string error_of(F&& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST_CASE("cifar10: a batch file round-trips exactly", "[data][cifar10]") {

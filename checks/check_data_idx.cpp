@@ -54,17 +54,6 @@ Dataset small_images(arma::uword count, arma::uword rows, arma::uword cols, std:
   return data;
 }
 
-// The message of whatever the call throws ("no error" when it does not throw).
-template <class F>
-std::string error_of(F&& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST_CASE("idx: raw image and label files round-trip exactly", "[data][idx]") {

@@ -35,16 +35,6 @@ std::size_t entries_in(const fs::path& folder) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
 }
 
-template <class F>
-std::string error_of(F&& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 // A small stand-in for MNIST: `train` and `test` images of 4x4 in the four standard files
 // (gzipped or raw) in folder. Returns the RemoteFile list with the MD5 sums of the .gz files.
 std::vector<RemoteFile> write_small_mnist(const fs::path& folder, arma::uword train, arma::uword test,

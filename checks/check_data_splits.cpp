@@ -6,10 +6,13 @@
 #include <catch2/catch.hpp>
 
 #include <limits>
+#include "support.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gradlab;
 using namespace gradlab::data;
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -31,16 +34,6 @@ Dataset numbered(arma::uword n, const std::string& name = "pool") {
 
 // The source indices of a copy made from numbered().
 arma::uvec origins(const Dataset& data) { return arma::conv_to<arma::uvec>::from(data.X.row(0).t()); }
-
-template <class F>
-std::string error_of(F&& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 }  // namespace
 

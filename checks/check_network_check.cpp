@@ -19,6 +19,9 @@
 #include <algorithm>
 #include <memory>
 #include <sstream>
+#include "support.hpp"
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -29,14 +32,6 @@ std::string table(const check::CheckReport& a, const check::CheckReport& b) {
   std::ostringstream out;
   check::print_table(out, {a, b});
   return out.str();
-}
-
-arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
-  arma::uvec labels(B);
-  for (auto& l : labels)
-    l = std::min(classes - 1,
-                 static_cast<arma::uword>(uniform01(rng) * static_cast<double>(classes)));
-  return labels;
 }
 
 // A small MLP with nonzero biases (so db is exercised away from its initial value).

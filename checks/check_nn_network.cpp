@@ -21,6 +21,9 @@
 #include <cmath>
 #include <memory>
 #include <sstream>
+#include "support.hpp"
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -32,14 +35,6 @@ std::string table(const check::CheckReport& r) {
   std::ostringstream out;
   check::print_table(out, {r});
   return out.str();
-}
-
-arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
-  arma::uvec labels(B);
-  for (auto& l : labels)
-    l = std::min(classes - 1,
-                 static_cast<arma::uword>(uniform01(rng) * static_cast<double>(classes)));
-  return labels;
 }
 
 double max_rel_error(const check::CheckReport& r) {

@@ -1,7 +1,14 @@
 #pragma once
 // Helpers shared by the checks and the test tools: a temporary folder that cleans up after
-// itself, and whole-file reads and writes for building broken inputs byte by byte.
+// itself, whole-file reads and writes for building broken inputs byte by byte, the message of
+// an expected error, and random labels.
+#include "gradlab/random.hpp"
+
+#include <armadillo>
 #include <unistd.h>
+
+#include <algorithm>
+#include <exception>
 
 #include <atomic>
 #include <cstdint>
@@ -53,6 +60,25 @@ inline void write_bytes(const std::filesystem::path& path, const std::string& by
 // Appends value as 4 big-endian bytes (IDX headers).
 inline void append_u32(std::string& bytes, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+// The message of whatever the call throws ("no error" when it does not throw).
+template <class F>
+std::string error_of(F&& call) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// B labels drawn uniformly from 0 .. classes - 1.
+inline arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
+  arma::uvec labels(B);
+  for (auto& l : labels)
+    l = std::min(classes - 1, static_cast<arma::uword>(uniform01(rng) * static_cast<double>(classes)));
+  return labels;
 }
 
 }  // namespace gradlab::checks
