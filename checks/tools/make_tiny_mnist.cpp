@@ -1,6 +1,7 @@
-// make_tiny_mnist: writes a small MNIST-shaped data set (the four IDX files, gzipped, under the
-// names MNIST uses) for tests that run a lab without the real data.
-//   make_tiny_mnist DIR [--train N] [--test N] [--seed S]
+// make_tiny_mnist: writes a small MNIST-shaped data set (the four IDX files, gzipped as they are
+// downloaded, or raw with --raw, under the names MNIST uses) for tests that run a lab without
+// the real data.
+//   make_tiny_mnist DIR [--train N] [--test N] [--seed S] [--raw]
 // Each 28 x 28 image of class k (0-9) holds a bright block of 6 x 5 pixels at a place of its own
 // (two rows of five places) over uniform noise in [0, 0.3], so a network can learn the classes
 // in an epoch or two; labels cycle through 0-9 in a shuffled order.
@@ -40,18 +41,21 @@ int main(int argc, char** argv) {
   std::string folder;
   arma::uword n_train = 6000, n_test = 1000;
   std::uint64_t seed = 1;
+  bool raw = false;
   app.add_option("folder", folder, "where to write the four files")->required();
   app.add_option("--train", n_train, "training images (default 6000)")->check(CLI::PositiveNumber);
   app.add_option("--test", n_test, "test images (default 1000)")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "seed of the noise and the label order");
+  app.add_flag("--raw", raw, "write the raw files (default: gzipped)");
   return run_main(app, argc, argv, [&] {
     const std::filesystem::path dir(folder);
     std::filesystem::create_directories(dir);
     Rng rng(seed);
-    data::write_idx_dataset(tiny_set(n_train, rng, "tiny train"), dir / "train-images-idx3-ubyte.gz",
-                            dir / "train-labels-idx1-ubyte.gz");
-    data::write_idx_dataset(tiny_set(n_test, rng, "tiny test"), dir / "t10k-images-idx3-ubyte.gz",
-                            dir / "t10k-labels-idx1-ubyte.gz");
+    const std::string gz = raw ? "" : ".gz";
+    data::write_idx_dataset(tiny_set(n_train, rng, "tiny train"), dir / ("train-images-idx3-ubyte" + gz),
+                            dir / ("train-labels-idx1-ubyte" + gz));
+    data::write_idx_dataset(tiny_set(n_test, rng, "tiny test"), dir / ("t10k-images-idx3-ubyte" + gz),
+                            dir / ("t10k-labels-idx1-ubyte" + gz));
     return 0;
   });
 }
