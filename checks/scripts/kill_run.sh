@@ -5,17 +5,7 @@
 # absent or complete: history.csv with its header and whole rows, summary.json that parses. A
 # long run killed mid-way keeps the evaluations it finished.
 train=$1 lab=$2 files=$3 work=$4
-fail() { echo "FAIL: $*"; exit 1; }
-# wait_for FILE: until FILE exists (at most 120 s)
-wait_for() {
-  i=0
-  while [ ! -e "$1" ]; do
-    sleep 0.02
-    i=$((i + 1))
-    [ "$i" -gt 6000 ] && return 1
-  done
-  return 0
-}
+. "$(dirname "$0")/common.sh"  # fail, wait_for
 rm -rf "$work"
 mkdir -p "$work" || exit 1
 

@@ -3,16 +3,7 @@
 # Ctrl-C (SIGINT) stops a run after the current step: exit status 130, what was measured is
 # written and says "interrupted", the output says where it is, and no further run starts.
 train=$1 lab=$2 files=$3 work=$4
-fail() { echo "FAIL: $*"; exit 1; }
-wait_for() {
-  i=0
-  while [ ! -e "$1" ]; do
-    sleep 0.02
-    i=$((i + 1))
-    [ "$i" -gt 6000 ] && return 1
-  done
-  return 0
-}
+. "$(dirname "$0")/common.sh"  # fail, wait_for
 rm -rf "$work"
 mkdir -p "$work" || exit 1
 
