@@ -9,6 +9,7 @@
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/ops/tanh.hpp"
 #include "gradlab/random.hpp"
+#include "bugged_affine.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,6 +18,8 @@
 using namespace gradlab;
 using check::Verdict;
 using Mats = std::vector<arma::mat>;
+
+using namespace gradlab::checks;
 
 namespace {
 
@@ -33,23 +36,6 @@ check::Differentiable tanh_with(arma::mat (*backward)(const arma::mat&, const ar
   return {{{"X", &d->A}},
           [d] { return ops::tanh_forward(d->A); },
           [d, backward](const arma::mat& G) { return Mats{backward(G, ops::tanh_forward(d->A))}; },
-          d};
-}
-
-// W (n x n), b, X (n x n): square, so a missing transpose still has the right shape.
-check::Differentiable affine_with(bool transpose_in_dX) {
-  auto d = std::make_shared<Data>();
-  Rng rng(4);
-  d->A = random_normal(4, 4, rng);
-  d->B = random_normal(4, 1, rng);
-  d->C = random_normal(4, 4, rng);
-  return {{{"W", &d->A}, {"b", &d->B}, {"X", &d->C}},
-          [d] { return ops::affine_forward(d->A, d->B, d->C); },
-          [d, transpose_in_dX](const arma::mat& G) {
-            ops::AffineGrads g = ops::affine_backward(G, d->A, d->C);
-            if (!transpose_in_dX) g.dX = d->A * G;  // the bug: W dY instead of W^T dY
-            return Mats{g.dW, g.db, g.dX};
-          },
           d};
 }
 
