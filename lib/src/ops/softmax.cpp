@@ -7,6 +7,8 @@
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/shape.hpp"
 
+#include <cmath>
+
 namespace gradlab::ops {
 
 namespace {
@@ -71,19 +73,31 @@ SoftmaxCrossEntropy softmax_cross_entropy_forward(const arma::mat& logits,
                                                   const arma::uvec& labels) {
   require_nonempty("softmax_cross_entropy_forward", "logits", logits);
   require_labels("softmax_cross_entropy_forward", labels, logits);
-  const arma::rowvec lse = log_sum_exp(logits);
+  // One pass of exp serves both results. Per column b, with m_b = max_k Z_kb and
+  // s_b = sum_k exp(Z_kb - m_b):
+  //   probs_kb = exp(Z_kb - m_b) / s_b            (softmax_forward's steps)
+  //   L = (1/B) sum_b [ m_b + log s_b - Z_{labels_b, b} ]   (logsumexp = m_b + log s_b)
+  // probs are not exp(Z - logsumexp): logsumexp carries a rounding error of ulp(|Z|), which
+  // exp would pass on to every probability.
+  arma::mat probs = logits;
+  const arma::rowvec m = arma::max(logits, 0);
+  probs.each_row() -= m;
+  probs = arma::exp(probs);
+  const arma::rowvec s = arma::sum(probs, 0);
   double total = 0.0;
-  for (arma::uword b = 0; b < logits.n_cols; ++b) total += lse(b) - logits(labels(b), b);
-  // probs from softmax_forward (shift by the max, exp, divide), not exp(logits - lse): lse
-  // carries a rounding error of ulp(|logits|), which exp would pass on to every probability.
-  return {total / static_cast<double>(logits.n_cols), softmax_forward(logits)};
+  for (arma::uword b = 0; b < logits.n_cols; ++b)
+    total += (m(b) + std::log(s(b))) - logits(labels(b), b);
+  probs.each_row() /= s;
+  return {total / static_cast<double>(logits.n_cols), std::move(probs)};
 }
 
 arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels) {
   require_nonempty("softmax_cross_entropy_backward", "probs", probs);
   require_labels("softmax_cross_entropy_backward", labels, probs);
-  const double B = static_cast<double>(probs.n_cols);
-  return (probs - one_hot(labels, probs.n_rows)) / B;  // the batch mean's 1/B
+  // (probs - onehot(labels)) / B, the batch mean's 1/B; onehot is zero but at the labels
+  arma::mat dlogits = probs;
+  for (arma::uword b = 0; b < labels.n_elem; ++b) dlogits(labels(b), b) -= 1.0;
+  return dlogits / static_cast<double>(probs.n_cols);
 }
 
 double nll_forward(const arma::mat& logprobs, const arma::uvec& labels) {
