@@ -3,6 +3,7 @@
 // of a training step and their FLOP counts, and the options they add to Google Benchmark's.
 // Header only: every benchmarks/*.cpp is a program of its own (bench-<name>).
 #include "gradlab/blas.hpp"
+#include "gradlab/memory.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/nn/sequential.hpp"

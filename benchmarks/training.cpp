@@ -5,7 +5,7 @@
 // gradient, see common.hpp), the thread count, and the count the thread policy picks
 // (gradlab/blas.hpp).
 //
-// "forward" (net.forward + loss.forward) and "backward" (loss.backward + net.backward, after one
+// "forward" (net.forward_borrowed + loss.forward) and "backward" (loss.backward + net.backward, after one
 // forward) time the two halves alone, at the thread count the policy picks: their ratio is the
 // backward/forward cost (about 2 in theory: dW and dX each cost a forward's product).
 //
@@ -37,10 +37,11 @@ struct Step {
     sgd = std::make_unique<optim::SGD>(net.parameters(), optim::SGDOptions{0.01, 0.9, false, 0.0});
   }
 
-  // The step as the training loop takes it (train/trainer.cpp); with input_gradient, the
-  // backward also computes dL/dX.
+  // The step as the training loop takes it (train/trainer.cpp: the first layer keeps a
+  // reference to the batch, as PyTorch's autograd does); with input_gradient, the backward also
+  // computes dL/dX.
   double operator()(bool input_gradient = false) {
-    const double L = loss.forward(net.forward(batch.X), batch.labels);
+    const double L = loss.forward(net.forward_borrowed(batch.X), batch.labels);
     if (input_gradient)
       benchmark::DoNotOptimize(net.backward(loss.backward()));
     else
@@ -71,14 +72,15 @@ void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uw
   bench::use_threads(state, threads);
   Step step(sizes, B);
   if (backward) {
-    step.loss.forward(step.net.forward(step.batch.X), step.batch.labels);
+    step.loss.forward(step.net.forward_borrowed(step.batch.X), step.batch.labels);
     for (auto _ : state) {
       step.net.backward(step.loss.backward());
       benchmark::ClobberMemory();
     }
   } else {
     for (auto _ : state)
-      benchmark::DoNotOptimize(step.loss.forward(step.net.forward(step.batch.X), step.batch.labels));
+      benchmark::DoNotOptimize(
+          step.loss.forward(step.net.forward_borrowed(step.batch.X), step.batch.labels));
   }
   state.counters["samples_per_s"] =
       benchmark::Counter(static_cast<double>(B), benchmark::Counter::kIsIterationInvariantRate);
@@ -89,6 +91,7 @@ void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uw
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
+  keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   const int most = blas::available_threads();
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     for (arma::uword B : bench::batch_sizes) {

@@ -467,3 +467,48 @@ TEST_CASE("Layer::forward(X&&): the same output and the same backward as forward
     REQUIRE(arma::approx_equal(kept[i]->backward(g), moved[i]->backward(g), "absdiff", 0.0));
   }
 }
+
+TEST_CASE("forward_borrowed and forward(X&&): the same outputs and gradients as forward(const X&)",
+          "[nn][network][forward_borrowed]") {
+  Rng rng(45);
+  const arma::mat X = random_normal(5, 6, rng);
+  const arma::uvec labels = random_labels(3, 6, rng);
+  nn::CrossEntropyLoss loss;
+  enum class How { copy, move, borrow };
+  // The gradients of a fresh copy of the same network after one forward/backward.
+  auto gradients = [&](How how) {
+    Rng r(46);
+    nn::Sequential net = small_net("relu", true, 0.0, r);  // Linear first, BatchNorm inside
+    const arma::mat outputs = how == How::copy   ? net.forward(X)
+                              : how == How::move ? net.forward(arma::mat(X))
+                                                 : net.forward_borrowed(X);
+    loss.forward(outputs, labels);
+    net.backward(loss.backward());
+    std::vector<arma::mat> g{outputs};
+    for (nn::Parameter& p : net.parameters()) g.push_back(*p.grad);
+    return g;
+  };
+  const std::vector<arma::mat> copied = gradients(How::copy);
+  for (How how : {How::move, How::borrow}) {
+    const std::vector<arma::mat> other = gradients(how);
+    REQUIRE(other.size() == copied.size());
+    for (std::size_t i = 0; i < copied.size(); ++i)
+      REQUIRE(arma::approx_equal(copied[i], other[i], "absdiff", 0.0));
+  }
+  SECTION("Linear keeps a reference to a borrowed input, and a copy otherwise") {
+    // The contract of forward_borrowed: the input must stay unchanged until backward, because
+    // backward reads it (dW = dY X^T). A later forward(const X&) copies again.
+    nn::Linear layer(5, 3);
+    layer.W = random_normal(3, 5, rng);
+    const arma::mat dY = random_normal(3, 6, rng);
+    arma::mat input = X;
+    layer.forward_borrowed(input);
+    input *= 2.0;  // breaks the contract on purpose: dW follows the changed input
+    layer.backward(dY);
+    REQUIRE(arma::approx_equal(layer.dW, dY * input.t(), "absdiff", 0.0));
+    layer.forward(input);
+    input *= 2.0;  // a copied input is not affected
+    layer.backward(dY);
+    REQUIRE(arma::approx_equal(layer.dW, dY * (input / 2.0).t(), "absdiff", 0.0));
+  }
+}

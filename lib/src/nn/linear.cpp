@@ -25,20 +25,29 @@ arma::mat Linear::forward(const arma::mat& X) {
   // X: in x B, W: out x in, b: out  ->  Y: out x B
   detail::require_input(*this, X, in());
   X_ = X;
-  return ops::affine_forward(W, b, X);  // Y = W X + b
+  borrowed_ = nullptr;
+  return ops::affine_forward(W, b, X_);  // Y = W X + b
 }
 
 arma::mat Linear::forward(arma::mat&& X) {
   detail::require_input(*this, X, in());
   X_ = std::move(X);
+  borrowed_ = nullptr;
   return ops::affine_forward(W, b, X_);  // Y = W X + b
+}
+
+arma::mat Linear::forward_borrowed(const arma::mat& X) {
+  detail::require_input(*this, X, in());
+  borrowed_ = &X;  // the caller keeps X until backward; no copy of the batch
+  return ops::affine_forward(W, b, X);  // Y = W X + b
 }
 
 arma::mat Linear::backward(const arma::mat& dY) {
   // dY: out x B.  Forward was Y = W X + b, so (docs/derivations/affine.md)
   // dW = dY X^T,  db = sum of dY over the batch,  dX = W^T dY
-  detail::require_upstream(*this, dY, out(), X_.n_cols);
-  ops::AffineGrads g = ops::affine_backward(dY, W, X_);
+  const arma::mat& X = input();
+  detail::require_upstream(*this, dY, out(), X.n_cols);
+  ops::AffineGrads g = ops::affine_backward(dY, W, X);
   dW = std::move(g.dW);  // assigned, never accumulated
   db = std::move(g.db);
   return std::move(g.dX);
@@ -46,8 +55,9 @@ arma::mat Linear::backward(const arma::mat& dY) {
 
 void Linear::backward_parameters(const arma::mat& dY) {
   // dW = dY X^T, db = sum of dY over the batch; dX = W^T dY is not needed below the first layer
-  detail::require_upstream(*this, dY, out(), X_.n_cols);
-  ops::affine_backward_parameters(dY, X_, dW, db);
+  const arma::mat& X = input();
+  detail::require_upstream(*this, dY, out(), X.n_cols);
+  ops::affine_backward_parameters(dY, X, dW, db);
 }
 
 std::vector<Parameter> Linear::parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }

@@ -17,7 +17,21 @@ Layer& Sequential::add(std::unique_ptr<Layer> layer) {
 arma::mat Sequential::forward(const arma::mat& X) {
   // X: in x B.  Y_k = layer_k(Y_{k-1}), Y_{-1} = X
   if (layers_.empty()) return X;
-  arma::mat Y = layers_.front()->forward(X);
+  return forward_rest(layers_.front()->forward(X));
+}
+
+arma::mat Sequential::forward(arma::mat&& X) {
+  if (layers_.empty()) return std::move(X);
+  return forward_rest(layers_.front()->forward(std::move(X)));
+}
+
+arma::mat Sequential::forward_borrowed(const arma::mat& X) {
+  if (layers_.empty()) return X;
+  return forward_rest(layers_.front()->forward_borrowed(X));
+}
+
+arma::mat Sequential::forward_rest(arma::mat Y) {
+  // Each output passes on by move: a layer that caches its input keeps it without a copy.
   for (std::size_t k = 1; k < layers_.size(); ++k) Y = layers_[k]->forward(std::move(Y));
   return Y;
 }

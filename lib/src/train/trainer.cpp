@@ -2,6 +2,7 @@
 
 #include "gradlab/blas.hpp"
 #include "gradlab/data/batches.hpp"
+#include "gradlab/memory.hpp"
 #include "gradlab/shape.hpp"
 
 #include <chrono>
@@ -97,6 +98,7 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
   const int train_threads = blas::threads_for(largest_weight * static_cast<double>(o.batch_size));
   const int evaluation_threads = blas::threads_for(largest_weight * 1000.0);
   blas::ScopedThreads training_threads(train_threads);
+  keep_freed_memory();  // every step frees and takes the same blocks again
 
   auto set_rate = [&] {
     if (o.schedule) optimizer.set_learning_rate(o.schedule->learning_rate(round, round_losses));
@@ -147,7 +149,8 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
     for (arma::uword in_epoch = 1; in_epoch <= steps_per_epoch; ++in_epoch) {
       batches.next(batch);
       // forward, loss, backward (every gradient assigned), update
-      const arma::mat logits = net.forward(batch.X);
+      // batch.X stays as it is until the next batch: the first layer keeps a reference to it
+      const arma::mat logits = net.forward_borrowed(batch.X);
       last_loss = loss.forward(logits, batch.labels);
       if (!std::isfinite(last_loss)) {
         history.outcome = Outcome::diverged;

@@ -8,6 +8,9 @@
 //                else. In train mode, layers with batch statistics or randomness use them;
 //                in eval mode they use running statistics / the identity.
 //   forward(X&&) the same, for an input the caller gives up; the default copies as above.
+//   forward_borrowed(X)  the same, for an input the caller keeps alive and unchanged until
+//                backward has run (the training loop's batch): a layer that caches its input
+//                (Linear) may keep a reference to X instead of a copy. The default copies.
 //   backward(dY) dY = dL/dY: out x B, for the same batch as the last forward. ASSIGNS (=, never
 //                +=) the gradient of every parameter, returns dL/dX: in x B. Called after
 //                forward, layers in reverse order; it reads the cache and never changes it, so
@@ -46,6 +49,8 @@ class Layer {
   // The same for an X the caller gives up (Sequential passes each layer's output on this way):
   // a layer that caches its input (Linear, ReLU) keeps it without a copy.
   virtual arma::mat forward(arma::mat&& X) { return forward(static_cast<const arma::mat&>(X)); }
+  // The same for an X that stays alive and unchanged until backward: no copy of X is needed.
+  virtual arma::mat forward_borrowed(const arma::mat& X) { return forward(X); }
   virtual arma::mat backward(const arma::mat& dY) = 0;
   virtual void backward_parameters(const arma::mat& dY) { (void)backward(dY); }
   virtual std::vector<Parameter> parameters() { return {}; }

@@ -13,6 +13,8 @@ class Linear : public Layer {
   // X: in x B  ->  Y = W X + b: out x B.  Caches X (dW needs it).
   arma::mat forward(const arma::mat& X) override;
   arma::mat forward(arma::mat&& X) override;  // keeps X without a copy
+  // Keeps a reference to X: X must stay alive and unchanged until backward has run.
+  arma::mat forward_borrowed(const arma::mat& X) override;
 
   // dY: out x B.  Assigns dW = dY X^T and db = sum_b dY; returns dX = W^T dY: in x B.
   arma::mat backward(const arma::mat& dY) override;
@@ -32,7 +34,10 @@ class Linear : public Layer {
   arma::vec db;  // out, dL/db assigned by the last backward
 
  private:
-  arma::mat X_;  // the last forward's input
+  // The last forward's input: X_, or the caller's matrix after forward_borrowed.
+  const arma::mat& input() const { return borrowed_ != nullptr ? *borrowed_ : X_; }
+  arma::mat X_;
+  const arma::mat* borrowed_ = nullptr;
 };
 
 }  // namespace gradlab::nn

@@ -24,6 +24,11 @@ class Sequential {
 
   // X: in x B -> the last layer's output. Y_0 = layer_0(X), Y_k = layer_k(Y_{k-1}).
   arma::mat forward(const arma::mat& X);
+  arma::mat forward(arma::mat&& X);  // the same for an X the caller gives up (no copy of it)
+  // The same for an X that stays alive and unchanged until backward has run (the training
+  // loop's batch): the first layer may keep a reference to X instead of a copy
+  // (Layer::forward_borrowed), which saves copying the batch at every step.
+  arma::mat forward_borrowed(const arma::mat& X);
 
   // dY = dL/d(output) -> dL/dX. Layers in reverse order, each ASSIGNING its gradients:
   // dY_{k-1} = layer_k.backward(dY_k).
@@ -59,6 +64,7 @@ class Sequential {
   const Layer& layer(std::size_t index) const;
 
  private:
+  arma::mat forward_rest(arma::mat Y);  // layers 1.. on the first layer's output Y
   std::vector<std::unique_ptr<Layer>> layers_;
   Mode mode_ = Mode::train;
 };
