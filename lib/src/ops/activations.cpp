@@ -9,7 +9,15 @@
 
 namespace gradlab::ops {
 
-arma::mat relu_forward(const arma::mat& X) { return arma::clamp(X, 0.0, arma::datum::inf); }
+arma::mat relu_forward(const arma::mat& X) {
+  // Y = max(X, 0), one vectorisable pass; written x < 0 ? 0 : x so that a NaN stays NaN
+  // (divergence must show) and -0 stays -0, as arma::clamp would leave them.
+  arma::mat Y(arma::size(X), arma::fill::none);
+  const double* x = X.memptr();
+  double* y = Y.memptr();
+  for (arma::uword k = 0; k < Y.n_elem; ++k) y[k] = x[k] < 0.0 ? 0.0 : x[k];
+  return Y;
+}
 
 arma::mat relu_backward(const arma::mat& dY, const arma::mat& X) {
   require_same_shape("relu_backward", "dY", dY, "X", X);
