@@ -1,11 +1,14 @@
 // Report 004, Q12: the naive gradient (one extra forward pass per parameter) costs O(P^2), back-
 // propagation O(P). Timed on ReLU MLPs whose parameter count P spans two decades, two ways:
 //   depth sweep: width 16 (every layer 16 -> 16), depth 1 .. 100 Linear layers, batch 16;
-//   width sweep: 2 Linear layers w -> w -> w, w = 6 .. 64, batch 256;
-// one BLAS thread. The width sweep's batch is larger because its small networks would otherwise
-// measure the fixed cost of a call (a few microseconds a layer) rather than arithmetic: at batch
-// 16, a w = 8 layer is 1,000 multiply-adds, and the fitted slope came out near 0.6. O(P) is a
-// statement about arithmetic; the depth sweep holds the per-layer cost fixed instead. The scalar differentiated is the checker's layer-check scalar
+//   width sweep: 2 Linear layers w -> w -> w, w = 16 .. 160, batch 64;
+// one BLAS thread. A layer costs a fixed part (the calls, a few hundred nanoseconds), a part per
+// output number (bias, activation, writing Y: B w) and its product (B w^2 multiply-adds). With P
+// = 2 (w^2 + w), only the product grows like P; the others weigh most at small w. The depth
+// sweep keeps every layer the same, so all three grow with P there. The width sweep starts at
+// w = 16 and goes up to w = 160 (P from 544 to 51,520; the naive gradient of the largest net is
+// 103,040 forward passes, about 16 s), and bench-plot also fits the top decade of P alone. The
+// scalar differentiated is the checker's layer-check scalar
 // s = <G, net(X)> for a fixed random G (so dL/dY = G): a loss would add a fixed cost per pass
 // that has nothing to do with P (gradlab's losses check every label on every call; the training
 // benchmark has them). For each network:
@@ -143,7 +146,7 @@ int main(int argc, char** argv) {
     std::vector<std::int64_t> args;
   };
   std::vector<Sweep> sweeps{{"depth", depth_net, 16, {1, 2, 3, 5, 8, 13, 22, 36, 60, 100}},
-                            {"width", width_net, 256, {6, 8, 11, 16, 23, 32, 45, 64}}};
+                            {"width", width_net, 64, {16, 21, 28, 38, 51, 67, 90, 120, 160}}};
   if (quick) sweeps = {{"depth", depth_net, 16, {1, 2, 4, 8, 16, 32}}};
   for (const Sweep& sweep : sweeps) {
     for (Method m : {Method::forward, Method::backward, Method::backprop, Method::naive_central,
