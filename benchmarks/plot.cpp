@@ -258,6 +258,7 @@ void print_section(const std::string& title, const Csv& csv) {
 }
 
 void render(const Figure& f, const fs::path& dir, std::vector<std::string>& warnings) {
+  if (f.series.empty()) return;  // nothing measured for it (a filtered run)
   try {
     report::render(f, dir);
   } catch (const std::exception& e) {
@@ -418,24 +419,96 @@ std::string short_arch(const std::string& arch) {
   return arch == bench::arch_name(bench::mlp_six_hidden) ? "six_hidden" : arch;
 }
 
-// The FLOP-bound time of one training step on `threads` threads: each product it needs at the
-// best rate measured for it on at most that many threads (a step may run a product on fewer).
+// One product's time alone (bench-dgemm): the best measured on at most `threads` threads (a step
+// may run a product on fewer); NaN when it was not measured.
+double product_time(const Results& dgemm, const bench::Product& p, int threads) {
+  double best = std::nan("");
+  for (int n = 1; n <= threads; ++n) {
+    const std::string key = "dgemm/" + p.kind + "/" + std::to_string(p.M) + "x" +
+                            std::to_string(p.N) + "x" + std::to_string(p.K) + "/threads:" +
+                            std::to_string(n);
+    if (auto it = dgemm.runs.find(key); it != dgemm.runs.end())
+      best = std::isnan(best) ? it->second.real : std::min(best, it->second.real);
+  }
+  return best;
+}
+
+// The FLOP-bound time of one training step on `threads` threads: the sum of its products' times
+// alone.
 double flop_bound(const Results& dgemm, const std::string& arch, arma::uword B, int threads,
                   bool first_input_gradient) {
   double t = 0.0;
-  for (const bench::Product& p : bench::step_products(sizes_of(arch), B, first_input_gradient)) {
-    double best = std::nan("");
-    for (int n = 1; n <= threads; ++n) {
-      const std::string key = "dgemm/" + p.kind + "/" + std::to_string(p.M) + "x" +
-                              std::to_string(p.N) + "x" + std::to_string(p.K) + "/threads:" +
-                              std::to_string(n);
-      if (auto it = dgemm.runs.find(key); it != dgemm.runs.end())
-        best = std::isnan(best) ? it->second.real : std::min(best, it->second.real);
-    }
-    if (std::isnan(best)) return best;
-    t += best;
-  }
+  for (const bench::Product& p : bench::step_products(sizes_of(arch), B, first_input_gradient))
+    t += product_time(dgemm, p, threads);
   return t;
+}
+
+// bench-training's "parts": a step piece by piece beside each Linear layer's products alone.
+void step_parts(const Results& train, const Results& dgemm, const fs::path& dir, json& summary) {
+  Csv table({"network", "batch", "threads", "part", "in the step", "its products alone",
+             "step / alone", "share of the step"});
+  for (const auto& [key, run] : train.runs) {
+    const auto parts = split(key, '/');
+    if (parts.size() < 4 || parts[0] != "parts") continue;
+    const std::string& arch = parts[1];
+    const arma::uword B = std::stoul(parts[2].substr(6));
+    const int threads = std::stoi(parts[3].substr(8));
+    // "part:<index>:<layer>:forward|backward", "part:loss", "part:update": seconds per step,
+    // in the order of the step (the keys sort by index: fewer than ten layers)
+    std::vector<std::pair<std::string, double>> pieces;
+    for (const auto& [name, value] : run.raw.items())
+      if (name.rfind("part:", 0) == 0 && value.is_number()) pieces.push_back({name.substr(5), value.get<double>()});
+    auto order = [](const std::string& p) {
+      if (p == "loss") return std::make_pair(1, 0);
+      if (p == "update") return std::make_pair(3, 0);
+      const int index = std::stoi(p);
+      const bool backward = p.size() >= 8 && p.compare(p.size() - 8, 8, "backward") == 0;
+      return backward ? std::make_pair(2, -index) : std::make_pair(0, index);
+    };
+    std::sort(pieces.begin(), pieces.end(),
+              [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
+    double total = 0.0, products = 0.0;
+    for (const auto& piece : pieces) total += piece.second;
+    // A Linear layer's products: Y = W X forward; dW = dY X^T backward, and dX = W^T dY except
+    // for the lowest Linear (backward_parameters).
+    auto linear = [](const std::string& part, unsigned long& in, unsigned long& out) {
+      const auto fields = split(part, ':');
+      return fields.size() == 3 &&
+             std::sscanf(fields[1].c_str(), "Linear(%lu, %lu)", &in, &out) == 2;
+    };
+    int lowest = -1;
+    for (const auto& piece : pieces) {
+      unsigned long in = 0, out = 0;
+      const int index = piece.first == "loss" || piece.first == "update" ? -1 : std::stoi(piece.first);
+      if (index >= 0 && linear(piece.first, in, out) && (lowest < 0 || index < lowest)) lowest = index;
+    }
+    for (const auto& [part, seconds] : pieces) {
+      double alone = std::nan("");
+      unsigned long in = 0, out = 0;
+      if (linear(part, in, out)) {
+        if (part.compare(part.size() - 8, 8, ":forward") == 0) {
+          alone = product_time(dgemm, {out, B, in, "Y=WX"}, threads);
+        } else {
+          alone = product_time(dgemm, {out, in, B, "dW=dYX'"}, threads);
+          if (std::stoi(part) != lowest) alone += product_time(dgemm, {in, B, out, "dX=W'dY"}, threads);
+        }
+        products += alone;
+      }
+      table.add_row(cells({arch, std::to_string(B), std::to_string(threads), part,
+                           duration(seconds), std::isfinite(alone) ? duration(alone) : "-",
+                           std::isfinite(alone) ? num(seconds / alone) : "-",
+                           num(100.0 * seconds / total, 2) + "%"}));
+    }
+    table.add_row(cells({arch, std::to_string(B), std::to_string(threads), "the whole step",
+                         duration(total), duration(products), num(total / products), "100%"}));
+    summary["step_parts"][arch][std::to_string(B)] = {
+        {"threads", threads}, {"step_s", total}, {"products_alone_s", products}};
+  }
+  if (table.rows() == 0) return;
+  write_table(dir, "table_step_parts",
+              "Where a training step's time goes: each part beside its products alone", table);
+  print_section("Where a training step's time goes (784-100-100-10, each part beside its products "
+                "alone)", table);
 }
 
 void dgemm_table(const Results& dgemm, const fs::path& dir) {
@@ -725,6 +798,7 @@ int main(int argc, char** argv) {
     ops(ops_runs, dir);
     dgemm_table(dgemm_runs, dir);
     training(training_runs, dgemm_runs, ref, dir, targets, summary, warnings);
+    step_parts(training_runs, dgemm_runs, dir, summary);
     gradcheck(gradcheck_runs, ref, dir, targets, summary);
 
     if (!targets.empty()) {

@@ -9,6 +9,12 @@
 // forward) time the two halves alone, at the thread count the policy picks: their ratio is the
 // backward/forward cost (about 2 in theory: dW and dX each cost a forward's product).
 //
+// "parts" times the step of 784-100-100-10 piece by piece (each layer's forward and backward, the
+// loss's forward and backward together, the update), at the policy's thread count: counters
+// "part:<index>:<layer>:forward|backward", "part:loss", "part:update", in seconds per step.
+// bench-plot sets each Linear layer's time beside its products' time alone (bench-dgemm): what
+// a step spends beyond the arithmetic, and where.
+//
 // The step is the training loop's: Sequential::backward_parameters, which leaves out the first
 // layer's input gradient dX = W^T dY (the data need none), as PyTorch does. A second family,
 // "train_input_grad", times the same step with Sequential::backward, which computes it: the
@@ -19,6 +25,7 @@
 
 #include "gradlab/optim/sgd.hpp"
 
+#include <chrono>
 #include <memory>
 
 namespace {
@@ -67,6 +74,56 @@ void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::u
   state.counters["P"] = bench::parameter_count(sizes);
 }
 
+void step_parts(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+                int threads) {
+  bench::use_threads(state, threads);
+  Step step(sizes, B);
+  nn::Sequential& net = step.net;
+  const std::size_t L = net.size();
+  std::vector<double> forward(L, 0.0), backward(L, 0.0);
+  double loss = 0.0, update = 0.0;
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point t;
+  auto lap = [&t](double& total) {  // adds the time since the last lap to total
+    const Clock::time_point now = Clock::now();
+    total += std::chrono::duration<double>(now - t).count();
+    t = now;
+  };
+  // Sequential::forward_borrowed and backward_parameters, one layer at a time (the first layer
+  // is a Linear: it has parameters, so it runs backward_parameters)
+  for (auto _ : state) {
+    t = Clock::now();
+    arma::mat h = net.layer(0).forward_borrowed(step.batch.X);
+    lap(forward[0]);
+    for (std::size_t k = 1; k < L; ++k) {
+      h = net.layer(k).forward(std::move(h));
+      lap(forward[k]);
+    }
+    benchmark::DoNotOptimize(step.loss.forward(h, step.batch.labels));
+    arma::mat d = step.loss.backward();
+    lap(loss);
+    for (std::size_t k = L - 1; k > 0; --k) {
+      d = net.layer(k).backward(d);
+      lap(backward[k]);
+    }
+    net.layer(0).backward_parameters(d);
+    lap(backward[0]);
+    step.sgd->step();
+    lap(update);
+  }
+  auto per_step = [](double total) {
+    return benchmark::Counter(total, benchmark::Counter::kAvgIterations);
+  };
+  for (std::size_t k = 0; k < L; ++k) {
+    const std::string part = "part:" + std::to_string(k) + ":" + net.layer(k).name();
+    state.counters[part + ":forward"] = per_step(forward[k]);
+    state.counters[part + ":backward"] = per_step(backward[k]);
+  }
+  state.counters["part:loss"] = per_step(loss);
+  state.counters["part:update"] = per_step(update);
+  state.counters["batch"] = static_cast<double>(B);
+}
+
 void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
                int threads, bool backward) {
   bench::use_threads(state, threads);
@@ -109,6 +166,14 @@ int main(int argc, char** argv) {
         }
       }
       const int threads = bench::policy_threads(*sizes, B);
+      if (sizes == &bench::mlp_two_hidden && B >= 64) {
+        const std::string name = "parts/" + bench::arch_name(*sizes) + "/batch:" +
+                                 std::to_string(B) + "/threads:" + std::to_string(threads);
+        benchmark::RegisterBenchmark(name.c_str(), step_parts, *sizes, B, threads)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(quick ? 0.05 : 0.3);
+      }
       for (bool backward : {false, true}) {
         const std::string name = std::string(backward ? "backward" : "forward") + "/" +
                                  bench::arch_name(*sizes) + "/batch:" + std::to_string(B) +
