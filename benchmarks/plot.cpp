@@ -419,15 +419,18 @@ std::string short_arch(const std::string& arch) {
   return arch == bench::arch_name(bench::mlp_six_hidden) ? "six_hidden" : arch;
 }
 
+// bench-dgemm's name for a product on `threads` threads.
+std::string dgemm_key(const bench::Product& p, int threads) {
+  return "dgemm/" + p.kind + "/" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" +
+         std::to_string(p.K) + "/threads:" + std::to_string(threads);
+}
+
 // One product's time alone (bench-dgemm): the best measured on at most `threads` threads (a step
 // may run a product on fewer); NaN when it was not measured.
 double product_time(const Results& dgemm, const bench::Product& p, int threads) {
   double best = std::nan("");
   for (int n = 1; n <= threads; ++n) {
-    const std::string key = "dgemm/" + p.kind + "/" + std::to_string(p.M) + "x" +
-                            std::to_string(p.N) + "x" + std::to_string(p.K) + "/threads:" +
-                            std::to_string(n);
-    if (auto it = dgemm.runs.find(key); it != dgemm.runs.end())
+    if (auto it = dgemm.runs.find(dgemm_key(p, n)); it != dgemm.runs.end())
       best = std::isnan(best) ? it->second.real : std::min(best, it->second.real);
   }
   return best;
@@ -441,6 +444,44 @@ double flop_bound(const Results& dgemm, const std::string& arch, arma::uword B, 
   for (const bench::Product& p : bench::step_products(sizes_of(arch), B, first_input_gradient))
     t += product_time(dgemm, p, threads);
   return t;
+}
+
+// Whether two threads were barely faster than one on a large product (10^7 multiply-adds or
+// more; on a quiet 2-core machine two threads take 0.5 to 0.6 of one thread's time there): then
+// the other core was busy while bench-dgemm ran, and a FLOP bound using it reads too long.
+// Returns their time / one thread's, NaN when the product is small or was not measured.
+double disturbed_scaling(const Results& dgemm, const std::string& one_thread_key) {
+  auto one = dgemm.runs.find(one_thread_key);
+  if (one == dgemm.runs.end()) return std::nan("");
+  const Run& r = one->second;
+  if (!(r.counter("M") * r.counter("N") * r.counter("K") >= 1e7)) return std::nan("");
+  auto two = dgemm.runs.find(one_thread_key.substr(0, one_thread_key.size() - 1) + "2");
+  if (two == dgemm.runs.end()) return std::nan("");
+  const double ratio = two->second.real / r.real;
+  return ratio > 0.8 ? ratio : std::nan("");
+}
+
+// Whether any product of a step's FLOP bound was measured while the other core was busy.
+bool bound_disturbed(const Results& dgemm, const std::string& arch, arma::uword B) {
+  for (const bench::Product& p : bench::step_products(sizes_of(arch), B, false))
+    if (std::isfinite(disturbed_scaling(dgemm, dgemm_key(p, 1)))) return true;
+  return false;
+}
+
+// A line naming the large products on which two threads were barely faster than one.
+void note_dgemm_scaling(const Results& dgemm) {
+  std::vector<std::string> slow;
+  for (const auto& [key, run] : dgemm.runs) {
+    if (key.size() < 9 || key.compare(key.size() - 9, 9, "threads:1") != 0) continue;
+    const double ratio = disturbed_scaling(dgemm, key);
+    if (std::isfinite(ratio))
+      slow.push_back(split(key, '/')[1] + " " + split(key, '/')[2] + " (" + num(ratio, 2) + ")");
+  }
+  if (slow.empty()) return;
+  std::cout << "note: two threads were barely faster than one (their time / one thread's) on ";
+  for (std::size_t i = 0; i < slow.size(); ++i) std::cout << (i ? ", " : "") << slow[i];
+  std::cout << ": the other core was busy during bench-dgemm, so the FLOP bounds that use these "
+               "are too long and their 'x FLOP bound' too small. Run again on a quiet machine.\n";
 }
 
 // bench-training's "parts": a step piece by piece beside each Linear layer's products alone.
@@ -636,7 +677,9 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
           targets.push_back({"step time / FLOP-bound time, " + arch + ", batch 256", "<= 1.05",
                              num(our_multiple) + " (with the first layer's dX: " +
                                  num(lean_multiple) + "; PyTorch: " + num(torch_multiple) + ")",
-                             verdict(our_multiple <= 1.05)});
+                             bound_disturbed(dgemm, arch, B)
+                                 ? "unsure: bench-dgemm was disturbed (see the note)"
+                                 : verdict(our_multiple <= 1.05)});
       }
     }
     if (!rows) continue;
@@ -797,6 +840,7 @@ int main(int argc, char** argv) {
     complexity(complexity_runs, dir, targets, summary, warnings);
     ops(ops_runs, dir);
     dgemm_table(dgemm_runs, dir);
+    note_dgemm_scaling(dgemm_runs);
     training(training_runs, dgemm_runs, ref, dir, targets, summary, warnings);
     step_parts(training_runs, dgemm_runs, dir, summary);
     gradcheck(gradcheck_runs, ref, dir, targets, summary);
