@@ -92,6 +92,7 @@ void network_directional(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
+  keep_freed_memory();  // for every check timed here, as check_network* call it themselves
   benchmark::RegisterBenchmark("gradcheck/exhaustive/784-100-10/batch:8", exhaustive)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond)

@@ -4,6 +4,7 @@
 
 #include "gradlab/nn/activations.hpp"
 #include "gradlab/nn/gradcheck.hpp"
+#include "gradlab/memory.hpp"
 #include "gradlab/nn/linear.hpp"
 #include "gradlab/random.hpp"
 #include "gradlab/shape.hpp"
@@ -182,6 +183,7 @@ double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)
 
 CheckReport check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
                           const arma::uvec& labels, const Options& o) {
+  keep_freed_memory();  // the check takes and frees gradient-sized blocks many times
   require(net.size() > 0, "check_network", "the network has no layers");
   // The analytic side and the contract exactly as check_vjp gets them. fn also holds the
   // network's Dropout masks frozen and its BatchNorm statistics saved while it lives.
@@ -306,6 +308,7 @@ CheckReport check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
 CheckReport check_network_directional(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
                                       const arma::uvec& labels, int directions,
                                       const Options& o) {
+  keep_freed_memory();  // the check takes and frees gradient-sized blocks several times
   require(net.size() > 0, "check_network_directional", "the network has no layers");
   require(directions > 0, "check_network_directional",
           "directions = " + std::to_string(directions) + " must be positive");
