@@ -6,12 +6,14 @@
 #include "gradlab/ops/batchnorm.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/softmax.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/random.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
 
 using namespace gradlab;
@@ -123,4 +125,16 @@ TEST_CASE("batchnorm: training mode refuses a batch of one sample", "[batchnorm]
   const arma::vec ones(3, arma::fill::ones);
   CHECK_THROWS_WITH(ops::batchnorm_forward(X, ones, ones),
                     Catch::Contains("batchnorm_forward") && Catch::Contains("3x1") && Catch::Contains("at least 2"));
+}
+
+TEST_CASE("relu: a NaN stays NaN and -0 stays -0 (divergence must show in the loss)",
+          "[relu][robust]") {
+  const arma::mat X = {{arma::datum::nan, -0.0, -2.0, 3.0, -arma::datum::inf, arma::datum::inf}};
+  const arma::mat Y = ops::relu_forward(X);
+  CHECK(std::isnan(Y(0, 0)));
+  CHECK((Y(0, 1) == 0.0 && std::signbit(Y(0, 1))));
+  CHECK(Y(0, 2) == 0.0);
+  CHECK(Y(0, 3) == 3.0);
+  CHECK(Y(0, 4) == 0.0);
+  CHECK(Y(0, 5) == arma::datum::inf);
 }
