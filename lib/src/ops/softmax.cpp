@@ -7,27 +7,41 @@
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/shape.hpp"
 
-#include <cmath>
+#include <utility>
 
 namespace gradlab::ops {
 
 namespace {
-// log sum_k exp(Z_kb) for each column b, as a 1 x B row: max + log sum exp(Z - max).
-arma::rowvec log_sum_exp(const arma::mat& Z) {
-  const arma::rowvec m = arma::max(Z, 0);
-  arma::mat shifted = Z;
-  shifted.each_row() -= m;
-  return m + arma::log(arma::sum(arma::exp(shifted), 0));
+// What every softmax here is built from, per column b of Z: m_b = max_k Z_kb, the shifted
+// exponentials E = exp(Z - m) (every entry <= 1: no overflow) and their sums s_b = sum_k E_kb.
+// Then softmax = E / s column by column, and logsumexp = m + log s.
+struct ShiftedExp {
+  arma::rowvec m;
+  arma::mat E;
+  arma::rowvec s;
+};
+
+ShiftedExp shifted_exp(const arma::mat& Z) {
+  ShiftedExp r{arma::max(Z, 0), Z, {}};
+  r.E.each_row() -= r.m;
+  r.E = arma::exp(r.E);
+  r.s = arma::sum(r.E, 0);
+  return r;
+}
+
+// log sum_k exp(Z_kb) for each column b, as a 1 x B row: m + log s.
+arma::rowvec log_sum_exp(const ShiftedExp& x) { return x.m + arma::log(x.s); }
+
+// softmax(Z) column by column: E / s.
+arma::mat softmax_of(ShiftedExp&& x) {
+  x.E.each_row() /= x.s;
+  return std::move(x.E);
 }
 }  // namespace
 
 arma::mat softmax_forward(const arma::mat& logits) {
   require_nonempty("softmax_forward", "logits", logits);
-  arma::mat probs = logits;
-  probs.each_row() -= arma::max(logits, 0);  // same softmax, exp(...) <= 1
-  probs = arma::exp(probs);
-  probs.each_row() /= arma::sum(probs, 0);
-  return probs;
+  return softmax_of(shifted_exp(logits));  // shifted by the max: the same softmax, exp(...) <= 1
 }
 
 arma::mat softmax_jacobian(const arma::vec& s) {
@@ -44,7 +58,7 @@ arma::mat softmax_backward(const arma::mat& dprobs, const arma::mat& probs) {
 arma::mat log_softmax_forward(const arma::mat& logits) {
   require_nonempty("log_softmax_forward", "logits", logits);
   arma::mat logprobs = logits;
-  logprobs.each_row() -= log_sum_exp(logits);
+  logprobs.each_row() -= log_sum_exp(shifted_exp(logits));
   return logprobs;
 }
 
@@ -73,22 +87,14 @@ SoftmaxCrossEntropy softmax_cross_entropy_forward(const arma::mat& logits,
                                                   const arma::uvec& labels) {
   require_nonempty("softmax_cross_entropy_forward", "logits", logits);
   require_labels("softmax_cross_entropy_forward", labels, logits);
-  // One pass of exp serves both results. Per column b, with m_b = max_k Z_kb and
-  // s_b = sum_k exp(Z_kb - m_b):
-  //   probs_kb = exp(Z_kb - m_b) / s_b            (softmax_forward's steps)
-  //   L = (1/B) sum_b [ m_b + log s_b - Z_{labels_b, b} ]   (logsumexp = m_b + log s_b)
-  // probs are not exp(Z - logsumexp): logsumexp carries a rounding error of ulp(|Z|), which
-  // exp would pass on to every probability.
-  arma::mat probs = logits;
-  const arma::rowvec m = arma::max(logits, 0);
-  probs.each_row() -= m;
-  probs = arma::exp(probs);
-  const arma::rowvec s = arma::sum(probs, 0);
+  // One pass of exp serves both results: L = (1/B) sum_b [ logsumexp_b - Z_{labels_b, b} ], and
+  // probs = softmax(Z) from the same shifted exponentials. probs are not exp(Z - logsumexp):
+  // logsumexp carries a rounding error of ulp(|Z|), which exp would pass on to every probability.
+  ShiftedExp x = shifted_exp(logits);
+  const arma::rowvec lse = log_sum_exp(x);
   double total = 0.0;
-  for (arma::uword b = 0; b < logits.n_cols; ++b)
-    total += (m(b) + std::log(s(b))) - logits(labels(b), b);
-  probs.each_row() /= s;
-  return {total / static_cast<double>(logits.n_cols), std::move(probs)};
+  for (arma::uword b = 0; b < logits.n_cols; ++b) total += lse(b) - logits(labels(b), b);
+  return {total / static_cast<double>(logits.n_cols), softmax_of(std::move(x))};
 }
 
 arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels) {
