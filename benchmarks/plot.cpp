@@ -495,7 +495,7 @@ void step_parts(const Results& train, const Results& dgemm, const fs::path& dir,
     const arma::uword B = std::stoul(parts[2].substr(6));
     const int threads = std::stoi(parts[3].substr(8));
     // "part:<index>:<layer>:forward|backward", "part:loss", "part:update": seconds per step,
-    // in the order of the step (the keys sort by index: fewer than ten layers)
+    // put in the order of the step below
     std::vector<std::pair<std::string, double>> pieces;
     for (const auto& [name, value] : run.raw.items())
       if (name.rfind("part:", 0) == 0 && value.is_number()) pieces.push_back({name.substr(5), value.get<double>()});
@@ -517,11 +517,13 @@ void step_parts(const Results& train, const Results& dgemm, const fs::path& dir,
       return fields.size() == 3 &&
              std::sscanf(fields[1].c_str(), "Linear(%lu, %lu)", &in, &out) == 2;
     };
-    int lowest = -1;
+    int lowest = -1;  // the forwards come first, by index: the first Linear met is the lowest
     for (const auto& piece : pieces) {
       unsigned long in = 0, out = 0;
-      const int index = piece.first == "loss" || piece.first == "update" ? -1 : std::stoi(piece.first);
-      if (index >= 0 && linear(piece.first, in, out) && (lowest < 0 || index < lowest)) lowest = index;
+      if (linear(piece.first, in, out)) {
+        lowest = std::stoi(piece.first);
+        break;
+      }
     }
     for (const auto& [part, seconds] : pieces) {
       double alone = std::nan("");
