@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -13,6 +15,7 @@
 #include <vector>
 
 using namespace gradlab;
+using namespace gradlab::checks;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -31,16 +34,6 @@ struct Model {
 };
 
 using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<nn::Parameter>)>;
-
-// The message of the std::invalid_argument that f throws, or a marker when it throws nothing.
-std::string invalid_argument_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "(no std::invalid_argument thrown)";
-}
 
 }  // namespace
 
@@ -128,27 +121,27 @@ TEST_CASE("optimizer state: a mismatched import throws naming the parameter, cha
 
   optim::OptimizerState wrong_shape = good;
   wrong_shape.buffers[2] = arma::mat(3, 1, arma::fill::ones);  // b.m
-  CHECK_THAT(invalid_argument_message([&] { adam.import_state(wrong_shape); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { adam.import_state(wrong_shape); }),
              Contains("parameter 'b'") && Contains("3x1") && Contains("2x1"));
 
   optim::OptimizerState too_few = good;
   too_few.buffers.pop_back();
   too_few.names.pop_back();
-  CHECK_THAT(invalid_argument_message([&] { adam.import_state(too_few); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { adam.import_state(too_few); }),
              Contains("3 buffers") && Contains("expects 4"));
 
   optim::OptimizerState renamed = good;
   renamed.names[0] = "W.velocity";
-  CHECK_THAT(invalid_argument_message([&] { adam.import_state(renamed); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { adam.import_state(renamed); }),
              Contains("parameter 'W'") && Contains("W.velocity"));
 
   optim::OptimizerState other = good;
   other.optimizer = "SGD";
-  CHECK_THAT(invalid_argument_message([&] { adam.import_state(other); }), Contains("'SGD'"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { adam.import_state(other); }), Contains("'SGD'"));
 
   // SGD with momentum refuses plain SGD's (empty) state: the count differs.
   optim::SGD plain(model.parameters()), heavy(model.parameters(), {.momentum = 0.9});
-  CHECK_THAT(invalid_argument_message([&] { heavy.import_state(plain.export_state()); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { heavy.import_state(plain.export_state()); }),
              Contains("0 buffers") && Contains("expects 2"));
 
   // Nothing was changed by the failed imports.
@@ -163,10 +156,10 @@ TEST_CASE("optimizer options: invalid arguments throw naming the option and its 
   Model model;
   const auto p = model.parameters();
   auto sgd = [&](optim::SGDOptions o) {
-    return invalid_argument_message([&] { optim::SGD(p, o); });
+    return error_of<std::invalid_argument>([&] { optim::SGD(p, o); });
   };
   auto adam = [&](optim::AdamOptions o) {
-    return invalid_argument_message([&] { optim::Adam(p, o); });
+    return error_of<std::invalid_argument>([&] { optim::Adam(p, o); });
   };
 
   CHECK_THAT(sgd({.learning_rate = 0.0}), Contains("SGD") && Contains("learning_rate = 0"));
@@ -190,11 +183,11 @@ TEST_CASE("optimizer options: invalid arguments throw naming the option and its 
   CHECK_NOTHROW(optim::Adam(p, {.beta1 = 0.0, .beta2 = 0.0}));
 
   optim::SGD ok(p);
-  CHECK_THAT(invalid_argument_message([&] { ok.set_learning_rate(0.0); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ok.set_learning_rate(0.0); }),
              Contains("learning_rate = 0"));
   CHECK(ok.learning_rate() == 0.01);  // unchanged
-  CHECK_THAT(invalid_argument_message([&] { optim::SGD({}); }), Contains("empty"));
-  CHECK_THAT(invalid_argument_message([&] {
+  CHECK_THAT(error_of<std::invalid_argument>([&] { optim::SGD({}); }), Contains("empty"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] {
                optim::SGD({{"W", &model.W, nullptr}});
              }),
              Contains("parameter 'W'"));
@@ -207,7 +200,7 @@ TEST_CASE("optimizer step: a grad shaped unlike its value throws naming the para
   model.backward();
   model.db = arma::mat(3, 1, arma::fill::ones);
   const arma::mat W_before = model.W;
-  CHECK_THAT(invalid_argument_message([&] { sgd.step(); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { sgd.step(); }),
              Contains("parameter 'b'") && Contains("3x1") && Contains("2x1"));
   CHECK(arma::approx_equal(model.W, W_before, "absdiff", 0.0));  // no parameter moved
   CHECK(sgd.steps() == 0);

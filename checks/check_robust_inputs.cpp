@@ -50,16 +50,6 @@ using namespace gradlab::checks;
 
 namespace {
 
-template <class F>
-std::string invalid_argument_of(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "no std::invalid_argument";
-}
-
 const arma::mat empty_00, empty_30(3, 0), empty_03(0, 3);
 const arma::uvec no_labels;
 
@@ -91,7 +81,7 @@ TEST_CASE("empty matrices: elementwise ops map empty to empty, shape kept", "[ro
   CHECK(arma::size(g.dW) == arma::size(2, 3));
   CHECK(arma::accu(arma::abs(g.dW)) == 0.0);
   // ... and still needs matching shapes.
-  CHECK_THAT(invalid_argument_of([&] { ops::affine_forward(W, b, empty_03); }), Contains("affine_forward") && Contains("0x3"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ops::affine_forward(W, b, empty_03); }), Contains("affine_forward") && Contains("0x3"));
 }
 
 TEST_CASE("empty matrices: reductions over the batch refuse them naming the function and the shape", "[robust][empty]") {
@@ -100,39 +90,39 @@ TEST_CASE("empty matrices: reductions over the batch refuse them naming the func
     const std::string shape = std::to_string(E->n_rows) + "x" + std::to_string(E->n_cols);
     INFO("shape " << shape);
     const arma::uvec labels(E->n_cols, arma::fill::zeros);
-    CHECK_THAT(invalid_argument_of([&] { ops::softmax_forward(*E); }), Contains("softmax_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::log_softmax_forward(*E); }), Contains("log_softmax_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::cross_entropy_forward(*E, *E); }), Contains("cross_entropy_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::cross_entropy_backward(*E, *E); }), Contains("cross_entropy_backward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::mse_forward(*E, *E); }), Contains("mse_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::mse_backward(*E, *E); }), Contains("mse_backward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::nll_forward(*E, labels); }), Contains("nll_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::nll_backward(*E, labels); }), Contains("nll_backward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::softmax_cross_entropy_forward(*E, labels); }),
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::softmax_forward(*E); }), Contains("softmax_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::log_softmax_forward(*E); }), Contains("log_softmax_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::cross_entropy_forward(*E, *E); }), Contains("cross_entropy_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::cross_entropy_backward(*E, *E); }), Contains("cross_entropy_backward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::mse_forward(*E, *E); }), Contains("mse_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::mse_backward(*E, *E); }), Contains("mse_backward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::nll_forward(*E, labels); }), Contains("nll_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::nll_backward(*E, labels); }), Contains("nll_backward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::softmax_cross_entropy_forward(*E, labels); }),
                Contains("softmax_cross_entropy_forward") && Contains(shape));
-    CHECK_THAT(invalid_argument_of([&] { ops::softmax_cross_entropy_backward(*E, labels); }),
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::softmax_cross_entropy_backward(*E, labels); }),
                Contains("softmax_cross_entropy_backward") && Contains(shape));
   }
-  CHECK_THAT(invalid_argument_of([&] { ops::batchnorm_forward(empty_30, ones3, zeros3); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ops::batchnorm_forward(empty_30, ones3, zeros3); }),
              Contains("batchnorm_forward") && Contains("3x0"));
-  CHECK_THAT(invalid_argument_of([&] { ops::batchnorm_forward_eval(empty_30, ones3, zeros3, zeros3, ones3); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ops::batchnorm_forward_eval(empty_30, ones3, zeros3, zeros3, ones3); }),
              Contains("batchnorm_forward_eval") && Contains("3x0"));
-  CHECK_THAT(invalid_argument_of([&] { ops::batchnorm_forward(empty_00, arma::vec(), arma::vec()); }),
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ops::batchnorm_forward(empty_00, arma::vec(), arma::vec()); }),
              Contains("batchnorm_forward") && Contains("0x0"));
 }
 
 TEST_CASE("empty matrices: layers, losses, metrics and batches refuse them naming themselves", "[robust][empty]") {
   nn::Linear linear(3, 2);
-  CHECK_THAT(invalid_argument_of([&] { linear.forward(empty_30); }), Contains("Linear(3, 2).forward") && Contains("3x0"));
-  CHECK_THAT(invalid_argument_of([&] { nn::Linear(0, 2); }), Contains("Linear") && Contains("in = 0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { linear.forward(empty_30); }), Contains("Linear(3, 2).forward") && Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { nn::Linear(0, 2); }), Contains("Linear") && Contains("in = 0"));
   nn::BatchNorm bn(3);
-  CHECK_THAT(invalid_argument_of([&] { bn.forward(empty_30); }), Contains("BatchNorm(3).forward") && Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { bn.forward(empty_30); }), Contains("BatchNorm(3).forward") && Contains("3x0"));
   nn::CrossEntropyLoss ce;
   nn::MSELoss mse;
   nn::NLLLoss nll;
-  CHECK_THAT(invalid_argument_of([&] { ce.forward(empty_30, no_labels); }), Contains("3x0"));
-  CHECK_THAT(invalid_argument_of([&] { mse.forward(empty_30, no_labels); }), Contains("3x0"));
-  CHECK_THAT(invalid_argument_of([&] { nll.forward(empty_30, no_labels); }), Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ce.forward(empty_30, no_labels); }), Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { mse.forward(empty_30, no_labels); }), Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { nll.forward(empty_30, no_labels); }), Contains("3x0"));
   CHECK(train::predict(empty_30).n_elem == 0);
 
   Rng rng(1);
@@ -141,9 +131,9 @@ TEST_CASE("empty matrices: layers, losses, metrics and batches refuse them namin
   empty.X.set_size(2, 0);
   empty.classes = 2;
   empty.name = "nothing";
-  CHECK_THAT(invalid_argument_of([&] { train::evaluate(net, ce, empty); }), Contains("evaluate") && Contains("nothing is empty"));
-  CHECK_THAT(invalid_argument_of([&] { data::Batches(empty, 1, rng); }), Contains("nothing"));
-  CHECK_THAT(invalid_argument_of([&] { data::make_disk(0, rng); }), Contains("make_disk"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { train::evaluate(net, ce, empty); }), Contains("evaluate") && Contains("nothing is empty"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { data::Batches(empty, 1, rng); }), Contains("nothing"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { data::make_disk(0, rng); }), Contains("make_disk"));
 }
 
 TEST_CASE("labels out of range for the number of classes are refused by losses and metrics", "[robust][labels]") {
@@ -151,15 +141,15 @@ TEST_CASE("labels out of range for the number of classes are refused by losses a
   const arma::uvec bad = {0, 1, 3, 2};  // 3 is not a class of 3
   nn::CrossEntropyLoss ce;
   nn::MSELoss mse;
-  CHECK_THAT(invalid_argument_of([&] { ce.forward(logits, bad); }), Contains("label 3") && Contains("3 classes"));
-  CHECK_THAT(invalid_argument_of([&] { mse.forward(logits, bad); }), Contains("label 3") && Contains("3 classes"));
-  CHECK_THAT(invalid_argument_of([&] { one_hot(bad, 3); }), Contains("one_hot") && Contains("label 3"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ce.forward(logits, bad); }), Contains("label 3") && Contains("3 classes"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { mse.forward(logits, bad); }), Contains("label 3") && Contains("3 classes"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { one_hot(bad, 3); }), Contains("one_hot") && Contains("label 3"));
   Rng rng(1);
   nn::Sequential net = nn::make_mlp({2, 4, 3}, "relu", false, 0.0, "glorot_uniform", rng);
   data::Dataset d = data::make_disk(10, rng);
   d.labels(4) = 7;
-  CHECK_THAT(invalid_argument_of([&] { train::evaluate(net, ce, d); }), Contains("label 7"));
-  CHECK_THAT(invalid_argument_of([&] { data::check_dataset(d, "here"); }), Contains("here") && Contains("label 7 of sample 4"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { train::evaluate(net, ce, d); }), Contains("label 7"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { data::check_dataset(d, "here"); }), Contains("here") && Contains("label 7 of sample 4"));
 }
 
 TEST_CASE("write_file_atomically: the previous complete file or the new one, never a part, and no temporary left",
@@ -180,12 +170,8 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
   // A target that cannot be replaced (a folder of that name): an error naming it, and the
   // folder's content untouched.
   fs::create_directories(tmp / "taken" / "inside");
-  std::string message = "no error";
-  try {
-    report::write_file_atomically(tmp / "taken", "x");
-  } catch (const std::runtime_error& e) {
-    message = e.what();
-  }
+  std::string message =
+      error_of<std::runtime_error>([&] { report::write_file_atomically(tmp / "taken", "x"); });
   CHECK_THAT(message, Contains((tmp / "taken").string()));
   CHECK(fs::is_directory(tmp / "taken" / "inside"));
   std::size_t temporaries = 0;
@@ -195,12 +181,8 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
 
   // A folder that cannot be created (a file is in the way): an error naming the folder.
   report::write_file_atomically(tmp / "plain-file", "x");
-  message = "no error";
-  try {
-    report::write_file_atomically(tmp / "plain-file" / "history.csv", "x");
-  } catch (const std::runtime_error& e) {
-    message = e.what();
-  }
+  message = error_of<std::runtime_error>(
+      [&] { report::write_file_atomically(tmp / "plain-file" / "history.csv", "x"); });
   CHECK_THAT(message, Contains("plain-file"));
   CHECK(read_bytes(tmp / "plain-file") == "x");
 }

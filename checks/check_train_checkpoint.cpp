@@ -107,12 +107,8 @@ void require_refused(const fs::path& file, const std::string& what, const std::s
   train::Model m = train::build(config(optimizer, 11));
   train_for(m, 1, 5);  // non-trivial state: momentum buffers, running statistics, a step count
   const Snapshot before = snapshot(m);
-  std::string message = "no error";
-  try {
-    train::load_checkpoint(file, m.net, m.optimizer.get());
-  } catch (const std::runtime_error& e) {
-    message = e.what();
-  }
+  const std::string message = error_of<std::runtime_error>(
+      [&] { train::load_checkpoint(file, m.net, m.optimizer.get()); });
   INFO("file: " << file.string() << "\nmessage: " << message);
   CHECK_THAT(message, Contains(file.string()) && Contains(what));
   CHECK(identical(snapshot(m), before));
@@ -288,12 +284,8 @@ TEST_CASE("checkpoint: a header with missing fields, wrong types or sizes that o
   write_bytes(tmp / "wrapping-sizes.ckpt", bytes_of(hostile));
   train::Model target = train::build(config("sgd", 2));
   const Snapshot before = snapshot(target);
-  std::string message = "no error";
-  try {
-    train::load_checkpoint(tmp / "wrapping-sizes.ckpt", target.net);
-  } catch (const std::runtime_error& e) {
-    message = e.what();
-  }
+  const std::string message = error_of<std::runtime_error>(
+      [&] { train::load_checkpoint(tmp / "wrapping-sizes.ckpt", target.net); });
   CHECK_THAT(message, Contains("wrapping-sizes.ckpt"));
   CHECK(identical(snapshot(target), before));
 }

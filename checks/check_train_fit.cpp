@@ -304,12 +304,7 @@ TEST_CASE("fit: data it cannot train on is refused naming fit, the set and what 
   train::TrainOptions o;
   o.batch_size = 10;
   auto message = [&](const data::Dataset& set, const train::TrainOptions& options) {
-    try {
-      m.fit(set, options);
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return error_of<std::invalid_argument>([&] { m.fit(set, options); });
   };
   data::Dataset nan = good;
   nan.X(1, 17) = arma::datum::nan;
