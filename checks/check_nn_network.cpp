@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include "support.hpp"
@@ -80,6 +81,28 @@ nn::Sequential small_net(const std::string& activation, bool batchnorm, double d
       *p.value = (is_gamma ? 1.0 : 0.0) + 0.3 * random_normal(p.value->n_rows, 1, rng);
   }
   return net;
+}
+
+// What one forward and one backward leave: the network's outputs and every parameter's gradient
+// (in the order of net.parameters()), from buffers pre-filled with NaN so that an entry backward
+// forgot cannot pass. `forward` runs the forward pass and returns the outputs; parameters_only:
+// Sequential::backward_parameters instead of backward.
+struct Pass {
+  arma::mat outputs;
+  std::vector<arma::mat> gradients;
+};
+
+Pass one_pass(nn::Sequential& net, nn::Loss& loss, const arma::uvec& labels,
+              const std::function<arma::mat()>& forward, bool parameters_only = false) {
+  for (nn::Parameter& p : net.parameters()) p.grad->fill(arma::datum::nan);
+  Pass r{forward(), {}};
+  loss.forward(r.outputs, labels);
+  if (parameters_only)
+    net.backward_parameters(loss.backward());
+  else
+    net.backward(loss.backward());
+  for (nn::Parameter& p : net.parameters()) r.gradients.push_back(*p.grad);
+  return r;
 }
 
 }  // namespace
@@ -393,15 +416,7 @@ TEST_CASE("Sequential::backward_parameters: the same parameter gradients as back
   nn::CrossEntropyLoss loss;
   // backward is checked against finite differences above; training calls backward_parameters.
   auto gradients = [&](nn::Sequential& net, bool parameters_only) {
-    for (nn::Parameter& p : net.parameters()) p.grad->fill(arma::datum::nan);  // nothing left over
-    loss.forward(net.forward(X), labels);
-    if (parameters_only)
-      net.backward_parameters(loss.backward());
-    else
-      net.backward(loss.backward());
-    std::vector<arma::mat> g;
-    for (nn::Parameter& p : net.parameters()) g.push_back(*p.grad);
-    return g;
+    return one_pass(net, loss, labels, [&] { return net.forward(X); }, parameters_only).gradients;
   };
   SECTION("a tanh MLP with BatchNorm and Dropout") {
     nn::Sequential net = small_net("tanh", true, 0.3, rng);
@@ -475,25 +490,23 @@ TEST_CASE("forward_borrowed and forward(X&&): the same outputs and gradients as 
   const arma::uvec labels = random_labels(3, 6, rng);
   nn::CrossEntropyLoss loss;
   enum class How { copy, move, borrow };
-  // The gradients of a fresh copy of the same network after one forward/backward.
-  auto gradients = [&](How how) {
+  // One forward and backward of a fresh copy of the same network.
+  auto pass = [&](How how) {
     Rng r(46);
     nn::Sequential net = small_net("relu", true, 0.0, r);  // Linear first, BatchNorm inside
-    const arma::mat outputs = how == How::copy   ? net.forward(X)
-                              : how == How::move ? net.forward(arma::mat(X))
-                                                 : net.forward_borrowed(X);
-    loss.forward(outputs, labels);
-    net.backward(loss.backward());
-    std::vector<arma::mat> g{outputs};
-    for (nn::Parameter& p : net.parameters()) g.push_back(*p.grad);
-    return g;
+    return one_pass(net, loss, labels, [&] {
+      return how == How::copy   ? net.forward(X)
+             : how == How::move ? net.forward(arma::mat(X))
+                                : net.forward_borrowed(X);
+    });
   };
-  const std::vector<arma::mat> copied = gradients(How::copy);
+  const Pass copied = pass(How::copy);
   for (How how : {How::move, How::borrow}) {
-    const std::vector<arma::mat> other = gradients(how);
-    REQUIRE(other.size() == copied.size());
-    for (std::size_t i = 0; i < copied.size(); ++i)
-      REQUIRE(arma::approx_equal(copied[i], other[i], "absdiff", 0.0));
+    const Pass other = pass(how);
+    REQUIRE(arma::approx_equal(copied.outputs, other.outputs, "absdiff", 0.0));
+    REQUIRE(other.gradients.size() == copied.gradients.size());
+    for (std::size_t i = 0; i < copied.gradients.size(); ++i)
+      REQUIRE(arma::approx_equal(copied.gradients[i], other.gradients[i], "absdiff", 0.0));
   }
   SECTION("Linear keeps a reference to a borrowed input, and a copy otherwise") {
     // The contract of forward_borrowed: the input must stay unchanged until backward, because
