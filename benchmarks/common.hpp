@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,29 @@ struct Product {
   double flops() const { return 2.0 * multiply_adds(); }
   std::string name() const {
     return kind + " " + std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K);
+  }
+};
+
+// One product with operands of its own (random, seed 11), computed as nn::Linear writes it:
+//   Y=WX      C = A * B        A: W (M x K), B: X (K x N)
+//   dW=dYX'   C = A * B.t()    A: dY (M x K), B: X (N x K)
+//   dX=W'dY   C = A.t() * B    A: W (K x M), B: dY (K x N)
+struct ProductCall {
+  Product p;
+  arma::mat A, B, C;
+  explicit ProductCall(Product product) : p(std::move(product)) {
+    Rng rng(11);
+    const bool a_transposed = p.kind == "dX=W'dY", b_transposed = p.kind == "dW=dYX'";
+    A = a_transposed ? random_normal(p.K, p.M, rng) : random_normal(p.M, p.K, rng);
+    B = b_transposed ? random_normal(p.N, p.K, rng) : random_normal(p.K, p.N, rng);
+  }
+  void operator()() {
+    if (p.kind == "Y=WX")
+      C = A * B;
+    else if (p.kind == "dW=dYX'")
+      C = A * B.t();
+    else
+      C = A.t() * B;
   }
 };
 

@@ -1,7 +1,7 @@
 // The machine's limit: the rate Armadillo/OpenBLAS reaches on each matrix product of a training
 // step of the benchmarked networks (784-100-100-10 and 784-200-150-100-50-25-10-10), at every
 // batch size of bench-training, on 1 and on 2 threads. Each product is timed as nn::Linear
-// writes it:
+// writes it (bench::ProductCall, common.hpp):
 //   Y=WX      Y = W * X          (out x in) (in x B)
 //   dW=dYX'   dW = dY * X.t()    (out x B) (B x in)
 //   dX=W'dY   dX = W.t() * dY    (in x out) (out x B)
@@ -21,29 +21,10 @@ using namespace gradlab;
 
 void product(benchmark::State& state, bench::Product p, int threads) {
   bench::use_threads(state, threads);
-  Rng rng(11);
-  arma::mat A, B, C;
-  if (p.kind == "Y=WX") {
-    A = random_normal(p.M, p.K, rng);  // W
-    B = random_normal(p.K, p.N, rng);  // X
-    for (auto _ : state) {
-      C = A * B;
-      benchmark::ClobberMemory();
-    }
-  } else if (p.kind == "dW=dYX'") {
-    A = random_normal(p.M, p.K, rng);  // dY: out x B
-    B = random_normal(p.N, p.K, rng);  // X: in x B
-    for (auto _ : state) {
-      C = A * B.t();
-      benchmark::ClobberMemory();
-    }
-  } else {
-    A = random_normal(p.K, p.M, rng);  // W: out x in
-    B = random_normal(p.K, p.N, rng);  // dY: out x B
-    for (auto _ : state) {
-      C = A.t() * B;
-      benchmark::ClobberMemory();
-    }
+  bench::ProductCall call(p);
+  for (auto _ : state) {
+    call();
+    benchmark::ClobberMemory();
   }
   state.counters["FLOPS"] = bench::flop_rate(p.flops());
   state.counters["M"] = static_cast<double>(p.M);
