@@ -15,6 +15,14 @@
 // bench-plot sets each Linear layer's time beside its products' time alone (bench-dgemm): what
 // a step spends beyond the arithmetic, and where.
 //
+// "bound" runs the step and then, in the same iteration, each of its products alone twice (on
+// operands of their own, bench::ProductCall), at the policy's thread count. Counters, in seconds
+// per step: "step_s"; "products_s", the second calls (operands in cache, as bench-dgemm times
+// them): the step's FLOP-bound time; "products_first_s", the first calls. step_s / products_s is
+// the step's multiple of its FLOP-bound time with both measured side by side, so that a slower
+// phase of a shared machine weighs on both alike (bench-dgemm's rates, measured minutes apart,
+// serve when this family is missing).
+//
 // The step is the training loop's: Sequential::backward_parameters, which leaves out the first
 // layer's input gradient dX = W^T dY (the data need none), as PyTorch does. A second family,
 // "train_input_grad", times the same step with Sequential::backward, which computes it: the
@@ -124,6 +132,42 @@ void step_parts(benchmark::State& state, std::vector<arma::uword> sizes, arma::u
   state.counters["batch"] = static_cast<double>(B);
 }
 
+void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+                    int threads) {
+  bench::use_threads(state, threads);
+  Step step(sizes, B);
+  std::vector<bench::ProductCall> products;
+  for (const bench::Product& p : bench::step_products(sizes, B, false)) products.emplace_back(p);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point t;
+  auto lap = [&t](double& total) {  // adds the time since the last lap to total
+    const Clock::time_point now = Clock::now();
+    total += std::chrono::duration<double>(now - t).count();
+    t = now;
+  };
+  double step_s = 0.0, first_s = 0.0, again_s = 0.0;
+  for (auto _ : state) {
+    t = Clock::now();
+    benchmark::DoNotOptimize(step());
+    lap(step_s);
+    for (bench::ProductCall& product : products) {
+      product();  // its operands come in from wherever the step left them
+      benchmark::ClobberMemory();
+      lap(first_s);
+      product();  // at once again, as bench-dgemm times it
+      benchmark::ClobberMemory();
+      lap(again_s);
+    }
+  }
+  auto per_step = [](double total) {
+    return benchmark::Counter(total, benchmark::Counter::kAvgIterations);
+  };
+  state.counters["step_s"] = per_step(step_s);
+  state.counters["products_s"] = per_step(again_s);
+  state.counters["products_first_s"] = per_step(first_s);
+  state.counters["batch"] = static_cast<double>(B);
+}
+
 void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
                int threads, bool backward) {
   bench::use_threads(state, threads);
@@ -170,6 +214,14 @@ int main(int argc, char** argv) {
         const std::string name = "parts/" + bench::arch_name(*sizes) + "/batch:" +
                                  std::to_string(B) + "/threads:" + std::to_string(threads);
         benchmark::RegisterBenchmark(name.c_str(), step_parts, *sizes, B, threads)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(quick ? 0.05 : 0.3);
+      }
+      {
+        const std::string name = "bound/" + bench::arch_name(*sizes) + "/batch:" +
+                                 std::to_string(B) + "/threads:" + std::to_string(threads);
+        benchmark::RegisterBenchmark(name.c_str(), step_and_bound, *sizes, B, threads)
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(quick ? 0.05 : 0.3);
