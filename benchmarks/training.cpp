@@ -66,6 +66,27 @@ struct Step {
   }
 };
 
+// An iteration split into timed pieces: start() at its beginning, then lap(total) after each
+// piece, which adds the time since the last lap to total.
+class Laps {
+ public:
+  void start() { last_ = Clock::now(); }
+  void lap(double& total) {
+    const Clock::time_point now = Clock::now();
+    total += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_;
+};
+
+// A total over every iteration as a counter of seconds per step.
+benchmark::Counter per_step(double total) {
+  return benchmark::Counter(total, benchmark::Counter::kAvgIterations);
+}
+
 void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
                 int threads, bool input_gradient) {
   bench::use_threads(state, threads);
@@ -90,38 +111,29 @@ void step_parts(benchmark::State& state, std::vector<arma::uword> sizes, arma::u
   const std::size_t L = net.size();
   std::vector<double> forward(L, 0.0), backward(L, 0.0);
   double loss = 0.0, update = 0.0;
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point t;
-  auto lap = [&t](double& total) {  // adds the time since the last lap to total
-    const Clock::time_point now = Clock::now();
-    total += std::chrono::duration<double>(now - t).count();
-    t = now;
-  };
+  Laps laps;
   // Sequential::forward_borrowed and backward_parameters, one layer at a time (the first layer
   // is a Linear: it has parameters, so it runs backward_parameters)
   for (auto _ : state) {
-    t = Clock::now();
+    laps.start();
     arma::mat h = net.layer(0).forward_borrowed(step.batch.X);
-    lap(forward[0]);
+    laps.lap(forward[0]);
     for (std::size_t k = 1; k < L; ++k) {
       h = net.layer(k).forward(std::move(h));
-      lap(forward[k]);
+      laps.lap(forward[k]);
     }
     benchmark::DoNotOptimize(step.loss.forward(h, step.batch.labels));
     arma::mat d = step.loss.backward();
-    lap(loss);
+    laps.lap(loss);
     for (std::size_t k = L - 1; k > 0; --k) {
       d = net.layer(k).backward(d);
-      lap(backward[k]);
+      laps.lap(backward[k]);
     }
     net.layer(0).backward_parameters(d);
-    lap(backward[0]);
+    laps.lap(backward[0]);
     step.sgd->step();
-    lap(update);
+    laps.lap(update);
   }
-  auto per_step = [](double total) {
-    return benchmark::Counter(total, benchmark::Counter::kAvgIterations);
-  };
   for (std::size_t k = 0; k < L; ++k) {
     const std::string part = "part:" + std::to_string(k) + ":" + net.layer(k).name();
     state.counters[part + ":forward"] = per_step(forward[k]);
@@ -138,30 +150,21 @@ void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arm
   Step step(sizes, B);
   std::vector<bench::ProductCall> products;
   for (const bench::Product& p : bench::step_products(sizes, B, false)) products.emplace_back(p);
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point t;
-  auto lap = [&t](double& total) {  // adds the time since the last lap to total
-    const Clock::time_point now = Clock::now();
-    total += std::chrono::duration<double>(now - t).count();
-    t = now;
-  };
+  Laps laps;
   double step_s = 0.0, first_s = 0.0, again_s = 0.0;
   for (auto _ : state) {
-    t = Clock::now();
+    laps.start();
     benchmark::DoNotOptimize(step());
-    lap(step_s);
+    laps.lap(step_s);
     for (bench::ProductCall& product : products) {
       product();  // its operands come in from wherever the step left them
       benchmark::ClobberMemory();
-      lap(first_s);
+      laps.lap(first_s);
       product();  // at once again, as bench-dgemm times it
       benchmark::ClobberMemory();
-      lap(again_s);
+      laps.lap(again_s);
     }
   }
-  auto per_step = [](double total) {
-    return benchmark::Counter(total, benchmark::Counter::kAvgIterations);
-  };
   state.counters["step_s"] = per_step(step_s);
   state.counters["products_s"] = per_step(again_s);
   state.counters["products_first_s"] = per_step(first_s);
