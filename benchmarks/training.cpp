@@ -191,53 +191,40 @@ void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uw
   state.counters["batch"] = static_cast<double>(B);
 }
 
+// Registers "<family>/<network>/batch:<B>/threads:<threads>": fn(state, sizes, B, threads,
+// extra...), timed on the wall clock.
+template <class Fn, class... Extra>
+void add(const std::string& family, Fn fn, const std::vector<arma::uword>& sizes, arma::uword B,
+         int threads, double min_time, Extra... extra) {
+  const std::string name = family + "/" + bench::arch_name(sizes) + "/batch:" +
+                           std::to_string(B) + "/threads:" + std::to_string(threads);
+  benchmark::RegisterBenchmark(name.c_str(), fn, sizes, B, threads, extra...)
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond)
+      ->MinTime(min_time);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
   keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   const int most = blas::available_threads();
+  const double step_time = quick ? 0.05 : 0.3, half_time = quick ? 0.05 : 0.2;  // min seconds
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     for (arma::uword B : bench::batch_sizes) {
       if (quick && B != 1 && B != 64 && B != 256) continue;
       for (int threads = 1; threads <= most; ++threads) {
-        for (bool input_gradient : {false, true}) {
-          if (input_gradient && (sizes != &bench::mlp_two_hidden)) continue;
-          const std::string name = std::string(input_gradient ? "train_input_grad" : "train") +
-                                   "/" + bench::arch_name(*sizes) + "/batch:" +
-                                   std::to_string(B) + "/threads:" + std::to_string(threads);
-          benchmark::RegisterBenchmark(name.c_str(), train_step, *sizes, B, threads, input_gradient)
-              ->UseRealTime()
-              ->Unit(benchmark::kMicrosecond)
-              ->MinTime(quick ? 0.05 : 0.3);
-        }
+        add("train", train_step, *sizes, B, threads, step_time, false);
+        if (sizes == &bench::mlp_two_hidden)
+          add("train_input_grad", train_step, *sizes, B, threads, step_time, true);
       }
       const int threads = bench::policy_threads(*sizes, B);
-      if (sizes == &bench::mlp_two_hidden && B >= 64) {
-        const std::string name = "parts/" + bench::arch_name(*sizes) + "/batch:" +
-                                 std::to_string(B) + "/threads:" + std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), step_parts, *sizes, B, threads)
-            ->UseRealTime()
-            ->Unit(benchmark::kMicrosecond)
-            ->MinTime(quick ? 0.05 : 0.3);
-      }
-      {
-        const std::string name = "bound/" + bench::arch_name(*sizes) + "/batch:" +
-                                 std::to_string(B) + "/threads:" + std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), step_and_bound, *sizes, B, threads)
-            ->UseRealTime()
-            ->Unit(benchmark::kMicrosecond)
-            ->MinTime(quick ? 0.05 : 0.3);
-      }
-      for (bool backward : {false, true}) {
-        const std::string name = std::string(backward ? "backward" : "forward") + "/" +
-                                 bench::arch_name(*sizes) + "/batch:" + std::to_string(B) +
-                                 "/threads:" + std::to_string(threads);
-        benchmark::RegisterBenchmark(name.c_str(), half_step, *sizes, B, threads, backward)
-            ->UseRealTime()
-            ->Unit(benchmark::kMicrosecond)
-            ->MinTime(quick ? 0.05 : 0.2);
-      }
+      if (sizes == &bench::mlp_two_hidden && B >= 64)
+        add("parts", step_parts, *sizes, B, threads, step_time);
+      add("bound", step_and_bound, *sizes, B, threads, step_time);
+      add("forward", half_step, *sizes, B, threads, half_time, false);
+      add("backward", half_step, *sizes, B, threads, half_time, true);
     }
   }
   benchmark::Initialize(&argc, argv);
