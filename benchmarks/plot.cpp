@@ -742,8 +742,11 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
   multiple.commands.push_back("set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb 'black'");
   render(multiple, dir, warnings);
   write_table(dir, "table_training", "Training step: gradlab (float64) and PyTorch", table);
-  print_section("Training step (wall time; x FLOP bound = step time / its products' time alone, "
-                "timed beside the step: the table below)",
+  print_section(bound_table.rows() > 0
+                    ? "Training step (wall time; x FLOP bound = step time / its products' time "
+                      "alone, timed beside the step: the table below)"
+                    : "Training step (wall time; x FLOP bound = step time / the sum of its "
+                      "products at bench-dgemm's rates)",
                 table);
   if (bound_table.rows() > 0) {
     write_table(dir, "table_step_bound",
