@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gradlab::bench {

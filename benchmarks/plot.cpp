@@ -449,7 +449,7 @@ double flop_bound(const Results& dgemm, const std::string& arch, arma::uword B, 
 
 // Whether two threads were barely faster than one on a large product (10^7 multiply-adds or
 // more; on a quiet 2-core machine two threads take 0.5 to 0.6 of one thread's time there): then
-// the other core was busy while bench-dgemm ran, and a FLOP bound using it reads too long.
+// the other core was busy while bench-dgemm ran, and a time built from that rate reads too long.
 // Returns their time / one thread's, NaN when the product is small or was not measured.
 double disturbed_scaling(const Results& dgemm, const std::string& one_thread_key) {
   auto one = dgemm.runs.find(one_thread_key);
@@ -488,8 +488,9 @@ void note_dgemm_scaling(const Results& dgemm) {
   if (slow.empty()) return;
   std::cout << "note: two threads were barely faster than one (their time / one thread's) on "
             << joined(slow)
-            << ": the other core was busy during bench-dgemm, so the FLOP bounds that use these "
-               "are too long and their 'x FLOP bound' too small. Run again on a quiet machine.\n";
+            << ": the other core was busy during bench-dgemm, so what uses these rates (the "
+               "products alone in table_step_parts; 'x FLOP bound' when bench-training has no "
+               "bound rows) reads too long. Run again on a quiet machine.\n";
 }
 
 // bench-training's "parts": a step piece by piece beside each Linear layer's products alone.
