@@ -1,17 +1,19 @@
 // Report 004, Q12: the naive gradient (one extra forward pass per parameter) costs O(P^2), back-
-// propagation O(P). Timed on ReLU MLPs whose parameter count P spans two decades, two ways:
-//   depth sweep: width 16 (every layer 16 -> 16), depth 1 .. 100 Linear layers, batch 16;
-//   width sweep: 2 Linear layers w -> w -> w, w = 16 .. 160, batch 64;
-// one BLAS thread. A layer costs a fixed part (the calls, a few hundred nanoseconds), a part per
-// output number (bias, activation, writing Y: B w) and its product (B w^2 multiply-adds). With P
-// = 2 (w^2 + w), only the product grows like P; the others weigh most at small w. The depth
-// sweep keeps every layer the same, so all three grow with P there. The width sweep starts at
-// w = 16 and goes up to w = 160 (P from 544 to 51,520; the naive gradient of the largest net is
-// 103,040 forward passes, about 16 s), and bench-plot also fits the top decade of P alone. The
-// scalar differentiated is the checker's layer-check scalar
-// s = <G, net(X)> for a fixed random G (so dL/dY = G): a loss would add a fixed cost per pass
-// that has nothing to do with P (gradlab's losses check every label on every call; the training
-// benchmark has them). For each network:
+// propagation O(P). Timed on ReLU MLPs whose parameter count P spans two decades, two ways, at
+// batch 16 and on one BLAS thread:
+//   depth sweep: width 16 (every layer 16 -> 16), depth 1 .. 100 Linear layers;
+//   width sweep: report 004's network, 2 inputs -> w hidden units -> 2 outputs, w = 100 .. 10,000.
+// Each sample costs every weight one multiply-add, so a pass's arithmetic grows like P. Both
+// sweeps keep every other part of a pass growing like P too: the depth sweep repeats one layer,
+// and in the width sweep the bias, the ReLU and the hidden activations (B w numbers) grow with
+// w as P = 5w + 2 does. (A square net w -> w -> w is a poorer test: there P = 2(w^2 + w) while
+// the bias and activation work is B w, of order sqrt(P), and the BLAS runs its small products
+// slower per multiply-add, so the fit over w = 16 .. 160 bends to 0.87: benchmarks/README.md.)
+// The widest net (P = 50,002) takes 100,004 forward passes for the naive gradient, about 15 s;
+// bench-plot also fits the top decade of P alone. The scalar differentiated is the checker's
+// layer-check scalar s = <G, net(X)> for a fixed random G (so dL/dY = G): a loss would add a
+// fixed cost per pass that has nothing to do with P (gradlab's losses check every label on every
+// call; the training benchmark has them). For each network:
 //   forward          s = <G, net.forward(X)>
 //   backward         net.backward(G) (after one forward)
 //   backprop         forward + backward: the whole gradient
@@ -36,7 +38,7 @@ std::vector<arma::uword> depth_net(arma::uword depth) {
   return std::vector<arma::uword>(depth + 1, 16);
 }
 
-std::vector<arma::uword> width_net(arma::uword width) { return {width, width, width}; }
+std::vector<arma::uword> width_net(arma::uword width) { return {2, width, 2}; }
 
 struct Problem {
   std::vector<arma::uword> sizes;
@@ -146,7 +148,8 @@ int main(int argc, char** argv) {
     std::vector<std::int64_t> args;
   };
   std::vector<Sweep> sweeps{{"depth", depth_net, 16, {1, 2, 3, 5, 8, 13, 22, 36, 60, 100}},
-                            {"width", width_net, 64, {16, 21, 28, 38, 51, 67, 90, 120, 160}}};
+                            {"width", width_net, 16,
+                             {100, 178, 316, 562, 1000, 1778, 3162, 5623, 10000}}};
   if (quick) sweeps = {{"depth", depth_net, 16, {1, 2, 4, 8, 16, 32}}};
   for (const Sweep& sweep : sweeps) {
     for (Method m : {Method::forward, Method::backward, Method::backprop, Method::naive_central,

@@ -280,7 +280,7 @@ void complexity(const Results& r, const fs::path& dir, std::vector<Target>& targ
              "naive central", "naive forward", "central/backprop", "2P/3", "ratio/theory",
              "forward-diff/backprop", "(P+1)/3"});
   Figure time = figure("complexity_time",
-                       "The gradient's cost against the parameter count P (depth sweep batch 16, width sweep 64)",
+                       "The gradient's cost against the parameter count P (batch 16)",
                        "parameters P", "time per gradient (s)", true, true, {"set key left top"});
   Figure speedup = figure("complexity_speedup", "Speed-up of backprop over the naive gradient",
                           "parameters P", "naive time / backprop time", true, true,
