@@ -617,8 +617,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
       const Run* one = run("train", 1);
       const Run* two = most >= 2 ? run("train", 2) : nullptr;
       const Run* lean = run("train_input_grad", policy);  // Sequential::backward: the first dX too
-      const Run* fwd = run("forward", policy);
-      const Run* bwd = run("backward", policy);
+      const Run* halves = run("halves", policy);  // forward and backward, timed side by side
       const double b = static_cast<double>(B);
       const double flops = bench::step_flops(*sizes, B);
       // The FLOP-bound time. With the "bound" family, the step's products timed beside the step
@@ -638,7 +637,8 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
       }
       const double our_multiple = ours->real / bound;
       const double lean_multiple = lean ? lean->real / bound : std::nan("");
-      const double bwd_fwd = fwd && bwd ? bwd->real / fwd->real : std::nan("");
+      const double bwd_fwd =
+          halves ? halves->counter("backward_s") / halves->counter("forward_s") : std::nan("");
       double torch64 = std::nan(""), torch32 = std::nan(""), torch_time = std::nan(""),
              torch_cpu = std::nan("");
       auto tr = ref.training.find({arch, static_cast<int>(B), policy, "float64"});

@@ -5,9 +5,11 @@
 // gradient, see common.hpp), the thread count, and the count the thread policy picks
 // (gradlab/blas.hpp).
 //
-// "forward" (net.forward_borrowed + loss.forward) and "backward" (loss.backward + net.backward, after one
-// forward) time the two halves alone, at the thread count the policy picks: their ratio is the
-// backward/forward cost (about 2 in theory: dW and dX each cost a forward's product).
+// "halves" times the two halves of a step in the same iterations, at the thread count the policy
+// picks: counters "forward_s" (net.forward_borrowed + loss.forward) and "backward_s"
+// (loss.backward + net.backward, every dX included), in seconds per step. Their ratio is the
+// backward/forward cost (about 2 in theory: dW and dX each cost a forward's product), both
+// halves timed alike through any slower phase of a shared machine.
 //
 // "parts" times the step of 784-100-100-10 piece by piece (each layer's forward and backward, the
 // loss's forward and backward together, the update), at the policy's thread count: counters
@@ -171,23 +173,22 @@ void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arm
   state.counters["batch"] = static_cast<double>(B);
 }
 
-void half_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
-               int threads, bool backward) {
+void halves(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B, int threads) {
   bench::use_threads(state, threads);
   Step step(sizes, B);
-  if (backward) {
-    step.loss.forward(step.net.forward_borrowed(step.batch.X), step.batch.labels);
-    for (auto _ : state) {
-      step.net.backward(step.loss.backward());
-      benchmark::ClobberMemory();
-    }
-  } else {
-    for (auto _ : state)
-      benchmark::DoNotOptimize(
-          step.loss.forward(step.net.forward_borrowed(step.batch.X), step.batch.labels));
+  Laps laps;
+  double forward_s = 0.0, backward_s = 0.0;
+  for (auto _ : state) {
+    laps.start();
+    benchmark::DoNotOptimize(
+        step.loss.forward(step.net.forward_borrowed(step.batch.X), step.batch.labels));
+    laps.lap(forward_s);
+    step.net.backward(step.loss.backward());
+    benchmark::ClobberMemory();
+    laps.lap(backward_s);
   }
-  state.counters["samples_per_s"] =
-      benchmark::Counter(static_cast<double>(B), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["forward_s"] = per_step(forward_s);
+  state.counters["backward_s"] = per_step(backward_s);
   state.counters["batch"] = static_cast<double>(B);
 }
 
@@ -223,8 +224,7 @@ int main(int argc, char** argv) {
       if (sizes == &bench::mlp_two_hidden && B >= 64)
         add("parts", step_parts, *sizes, B, threads, step_time);
       add("bound", step_and_bound, *sizes, B, threads, step_time);
-      add("forward", half_step, *sizes, B, threads, half_time, false);
-      add("backward", half_step, *sizes, B, threads, half_time, true);
+      add("halves", halves, *sizes, B, threads, half_time);
     }
   }
   benchmark::Initialize(&argc, argv);
