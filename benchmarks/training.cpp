@@ -17,9 +17,11 @@
 // bench-plot sets each Linear layer's time beside its products' time alone (bench-dgemm): what
 // a step spends beyond the arithmetic, and where.
 //
-// "bound" runs the step and then, in the same iteration, each of its products alone twice (on
-// operands of their own, bench::ProductCall), at the policy's thread count. Counters, in seconds
-// per step: "step_s"; "products_s", the second calls (operands in cache, as bench-dgemm times
+// "bound" runs the step twice (the first untimed: it brings the step's data back into the caches
+// after the products, so that the timed step follows a step, as in the "train" rows) and then,
+// in the same iteration, each of its products alone twice (on operands of their own,
+// bench::ProductCall), at the policy's thread count. Counters, in seconds per step: "step_s",
+// the second step; "products_s", the second calls (operands in cache, as bench-dgemm times
 // them): the step's FLOP-bound time; "products_first_s", the first calls. step_s / products_s is
 // the step's multiple of its FLOP-bound time with both measured side by side, so that a slower
 // phase of a shared machine weighs on both alike (bench-dgemm's rates, measured minutes apart,
@@ -155,6 +157,10 @@ void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arm
   Laps laps;
   double step_s = 0.0, first_s = 0.0, again_s = 0.0;
   for (auto _ : state) {
+    // The products below work on operands of their own and push the step's data out of the
+    // caches: a first step, untimed, brings it back, so the timed one follows a step, as in the
+    // training loop (and in the "train" rows).
+    benchmark::DoNotOptimize(step());
     laps.start();
     benchmark::DoNotOptimize(step());
     laps.lap(step_s);
