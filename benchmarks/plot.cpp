@@ -754,8 +754,8 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
                 "A training step beside its products alone, timed in the same iterations",
                 bound_table);
     print_section("A training step beside its products alone, in the same iterations (again: "
-                  "the FLOP bound, operands in cache; first call: operands where the step left "
-                  "them)",
+                  "the FLOP bound, operands in cache; first call: its own operands, last "
+                  "touched an iteration before)",
                   bound_table);
   }
   if (!below_bound.empty()) {

@@ -165,7 +165,7 @@ void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arm
     benchmark::DoNotOptimize(step());
     laps.lap(step_s);
     for (bench::ProductCall& product : products) {
-      product();  // its operands come in from wherever the step left them
+      product();  // its own operands, last touched an iteration ago: out of cache after the steps
       benchmark::ClobberMemory();
       laps.lap(first_s);
       product();  // at once again, as bench-dgemm times it
