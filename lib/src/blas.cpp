@@ -61,6 +61,15 @@ bool set_threads(int n) {
   return true;
 }
 
+bool shares_openmp_threads() {
+  // openblas_get_parallel: 0 for a sequential build, 1 for pthreads, 2 for OpenMP
+  static const bool shares = [] {
+    const auto parallel = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+    return parallel != nullptr && parallel() == 2;
+  }();
+  return shares;
+}
+
 namespace {
 std::atomic<int> fixed_threads{0};  // 0: the policy decides
 }  // namespace

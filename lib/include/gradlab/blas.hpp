@@ -47,6 +47,10 @@ int threads_for(double multiply_adds);
 // Throws std::invalid_argument for n < 0.
 void fix_threads(int n);
 
+// Whether the loaded BLAS runs its products on OpenMP's threads (OpenBLAS's OpenMP build, the
+// one gradlab links: see CMakeLists.txt); gradlab/parallel.hpp's loops share them then.
+bool shares_openmp_threads();
+
 // Sets the thread count for a scope and puts the previous one back at its end.
 class ScopedThreads {
  public:

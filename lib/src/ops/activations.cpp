@@ -3,6 +3,7 @@
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
 #include "gradlab/ops/tanh.hpp"
+#include "gradlab/parallel.hpp"
 #include "gradlab/shape.hpp"
 
 #include <cmath>
@@ -15,18 +16,22 @@ arma::mat relu_forward(const arma::mat& X) {
   arma::mat Y(arma::size(X), arma::fill::none);
   const double* x = X.memptr();
   double* y = Y.memptr();
-  for (arma::uword k = 0; k < Y.n_elem; ++k) y[k] = x[k] < 0.0 ? 0.0 : x[k];
+  parallel::for_slices(Y.n_elem, Y.n_elem, [=](arma::uword begin, arma::uword end) {
+    for (arma::uword k = begin; k < end; ++k) y[k] = x[k] < 0.0 ? 0.0 : x[k];
+  });
   return Y;
 }
 
 arma::mat relu_backward(const arma::mat& dY, const arma::mat& X) {
   require_same_shape("relu_backward", "dY", dY, "X", X);
   // dX = dY ⊙ 1[X > 0], one pass (the mask as a matrix of its own would cost two more)
-  arma::mat dX(arma::size(dY));
+  arma::mat dX(arma::size(dY), arma::fill::none);  // every entry written below
   const double* x = X.memptr();
   const double* dy = dY.memptr();
   double* dx = dX.memptr();
-  for (arma::uword k = 0; k < dX.n_elem; ++k) dx[k] = dy[k] * (x[k] > 0.0 ? 1.0 : 0.0);
+  parallel::for_slices(dX.n_elem, dX.n_elem, [=](arma::uword begin, arma::uword end) {
+    for (arma::uword k = begin; k < end; ++k) dx[k] = dy[k] * (x[k] > 0.0 ? 1.0 : 0.0);
+  });
   return dX;
 }
 

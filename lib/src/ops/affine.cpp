@@ -1,5 +1,6 @@
 #include "gradlab/ops/affine.hpp"
 
+#include "gradlab/parallel.hpp"
 #include "gradlab/shape.hpp"
 
 namespace gradlab::ops {
@@ -18,10 +19,12 @@ arma::mat affine_forward(const arma::mat& W, const arma::vec& b, const arma::mat
   // + b in every column, as one loop (each_col() costs a call per column: most of the pass at
   // small widths)
   const double* bias = b.memptr();
-  for (arma::uword j = 0; j < Y.n_cols; ++j) {
-    double* y = Y.colptr(j);
-    for (arma::uword i = 0; i < Y.n_rows; ++i) y[i] += bias[i];
-  }
+  parallel::for_slices(Y.n_cols, Y.n_elem, [&](arma::uword first_col, arma::uword end_col) {
+    for (arma::uword j = first_col; j < end_col; ++j) {
+      double* y = Y.colptr(j);
+      for (arma::uword i = 0; i < Y.n_rows; ++i) y[i] += bias[i];
+    }
+  });
   return Y;
 }
 
@@ -48,16 +51,18 @@ void affine_backward_parameters(const arma::mat& dY, const arma::mat& X, arma::m
   });
   dW = dY * X.t();         // dW = dY X^T
   // db = row sums of dY (b was added to every column): column 0, then + column j, as one loop
-  // (arma::sum(dY, 1) adds in the same order, with a call per column)
+  // (arma::sum(dY, 1) adds in the same order, with a call per column); a slice of rows at a time
   db.zeros(dY.n_rows);
   if (dY.n_cols == 0) return;  // an empty batch: no terms
   double* d = db.memptr();
-  const double* first = dY.colptr(0);
-  for (arma::uword i = 0; i < dY.n_rows; ++i) d[i] = first[i];
-  for (arma::uword j = 1; j < dY.n_cols; ++j) {
-    const double* dy = dY.colptr(j);
-    for (arma::uword i = 0; i < dY.n_rows; ++i) d[i] += dy[i];
-  }
+  parallel::for_slices(dY.n_rows, dY.n_elem, [&](arma::uword first_row, arma::uword end_row) {
+    const double* first = dY.colptr(0);
+    for (arma::uword i = first_row; i < end_row; ++i) d[i] = first[i];
+    for (arma::uword j = 1; j < dY.n_cols; ++j) {
+      const double* dy = dY.colptr(j);
+      for (arma::uword i = first_row; i < end_row; ++i) d[i] += dy[i];
+    }
+  });
 }
 
 }  // namespace gradlab::ops

@@ -1,5 +1,6 @@
 #include "gradlab/optim/sgd.hpp"
 
+#include "gradlab/parallel.hpp"
 #include "gradlab/shape.hpp"
 #include "options.hpp"
 
@@ -52,7 +53,12 @@ void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
     // Heavy ball, the common case, in one pass over the three arrays (two passes read and
     // write the velocity twice; at batch 1 this update is most of a step's memory traffic):
     //   v = mu v + g;   theta -= lr v        (lr stays outside v: see sgd.hpp)
-    heavy_ball(v.memptr(), theta.memptr(), g.memptr(), v.n_elem, mu, lr);
+    double* velocity = v.memptr();
+    double* values = theta.memptr();
+    const double* gradient = g.memptr();
+    parallel::for_slices(v.n_elem, 3.0 * v.n_elem, [=](arma::uword begin, arma::uword end) {
+      heavy_ball(velocity + begin, values + begin, gradient + begin, end - begin, mu, lr);
+    });
     return;
   }
   v = mu * v + g;               // Nesterov: v = mu v + g
