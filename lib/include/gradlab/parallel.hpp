@@ -16,8 +16,10 @@
 
 namespace gradlab::parallel {
 
-// A loop over fewer numbers than this stays on one thread: handing out its slices would cost
-// more than the second thread saves (bench-ops, 2 cores).
+// A loop over fewer numbers than this stays on one thread: handing out the slices costs about
+// 2 us, more than the second thread saves below it. Measured on 2 cores, ReLU's forward (a read
+// and a write per number): 4.4 us on one thread and 4.2 on two at 16,000 numbers; 8.8 and 6.3
+// at 32,000; 17.9 and 11.1 at 64,000.
 inline constexpr double parallel_numbers = 16384;
 
 // The threads a loop over `numbers` numbers gets: blas::threads() when the BLAS shares OpenMP's
