@@ -56,6 +56,7 @@ void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
     double* velocity = v.memptr();
     double* values = theta.memptr();
     const double* gradient = g.memptr();
+    // a slice per thread (gradlab/parallel.hpp); the loop touches three arrays of n numbers
     parallel::for_slices(v.n_elem, 3.0 * v.n_elem, [=](arma::uword begin, arma::uword end) {
       heavy_ball(velocity + begin, values + begin, gradient + begin, end - begin, mu, lr);
     });
