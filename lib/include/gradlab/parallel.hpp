@@ -9,7 +9,8 @@
 // With a BLAS on threads of its own the loops stay on one thread: a second pool would compete
 // with the BLAS's workers, which wait by spinning (a helper thread for the update took 85 to
 // 200 us where one thread took 24). Every slice does what the whole loop does for its part, in
-// the same order, so the results are the same bit for bit on any number of threads.
+// the same order, so a loop's results are the same bit for bit on any number of threads (the
+// BLAS's products themselves can differ in the last bits between one thread and two).
 #include "gradlab/blas.hpp"
 
 #include <armadillo>
