@@ -9,6 +9,7 @@
 #include "gradlab/optim/sgd.hpp"
 #include "gradlab/random.hpp"
 #include "gradlab/train/trainer.hpp"
+#include "support.hpp"
 
 using namespace gradlab;
 
@@ -28,7 +29,7 @@ TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
 }
 
 TEST_CASE("blas: training sets the policy's count and puts the caller's back", "[blas][train]") {
-  if (!blas::can_set_threads() || blas::available_threads() < 2) {
+  if (!checks::two_threads_here()) {
     WARN("not checked: the BLAS's threads cannot be set here, or there is one core");
     return;
   }

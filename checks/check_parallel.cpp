@@ -9,6 +9,7 @@
 #include "gradlab/optim/sgd.hpp"
 #include "gradlab/parallel.hpp"
 #include "gradlab/random.hpp"
+#include "support.hpp"
 
 #include <omp.h>
 
@@ -16,13 +17,7 @@
 #include <vector>
 
 using namespace gradlab;
-
-namespace {
-
-// Whether this machine can show two threads at work.
-bool two_threads_here() { return blas::can_set_threads() && blas::available_threads() >= 2; }
-
-}  // namespace
+using gradlab::checks::two_threads_here;
 
 TEST_CASE("parallel: the loops share the BLAS's OpenMP threads, from parallel_numbers on",
           "[parallel][blas]") {
