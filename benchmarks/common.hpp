@@ -2,8 +2,8 @@
 // What the benchmark programs share: the networks and batches they time, the products (GEMMs)
 // of a training step and their FLOP counts, and the options they add to Google Benchmark's.
 // Header only: every benchmarks/*.cpp is a program of its own (bench-<name>).
-#include "gradlab/blas.hpp"
-#include "gradlab/memory.hpp"
+#include "gradlab/fast/blas.hpp"
+#include "gradlab/fast/memory.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/nn/sequential.hpp"
@@ -132,7 +132,7 @@ inline double forward_flops(const std::vector<arma::uword>& sizes, arma::uword B
   return flops;
 }
 
-// The largest product of a step: what the thread policy (gradlab/blas.hpp) looks at.
+// The largest product of a step: what the thread policy (gradlab/fast/blas.hpp) looks at.
 inline double largest_product(const std::vector<arma::uword>& sizes, arma::uword B) {
   double largest = 0.0;
   for (const Product& p : step_products(sizes, B, true))
@@ -141,7 +141,7 @@ inline double largest_product(const std::vector<arma::uword>& sizes, arma::uword
 }
 
 inline int policy_threads(const std::vector<arma::uword>& sizes, arma::uword B) {
-  return blas::threads_for(largest_product(sizes, B));
+  return fast::blas::threads_for(largest_product(sizes, B));
 }
 
 // Removes `flag` from argv (before Google Benchmark parses it); true when it was there.
@@ -160,7 +160,7 @@ inline bool take_flag(int& argc, char** argv, const char* flag) {
 
 // Sets the BLAS threads for one benchmark run and records them as a counter.
 inline void use_threads(benchmark::State& state, int n) {
-  blas::set_threads(n);
+  fast::blas::set_threads(n);
   state.counters["threads"] = n;
 }
 

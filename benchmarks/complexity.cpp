@@ -44,7 +44,7 @@ struct Problem {
   std::vector<arma::uword> sizes;
   nn::Sequential net;
   arma::mat X, G;
-  std::vector<nn::Parameter> params;
+  std::vector<gradlab::Parameter> params;
 
   Problem(std::vector<arma::uword> s, arma::uword batch)
       : sizes(std::move(s)), net(bench::relu_mlp(sizes)) {
@@ -62,7 +62,7 @@ struct Problem {
 void naive_gradient(Problem& p, bool central, arma::vec& gradient) {
   arma::uword k = 0;
   const double L0 = central ? 0.0 : p.loss_value();
-  for (const nn::Parameter& param : p.params) {
+  for (const gradlab::Parameter& param : p.params) {
     arma::mat& theta = *param.value;
     for (arma::uword i = 0; i < theta.n_elem; ++i, ++k) {
       const double x0 = theta(i);
@@ -140,7 +140,7 @@ void run(benchmark::State& state, std::vector<arma::uword> (*make)(arma::uword),
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
-  keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
+  fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   struct Sweep {
     const char* name;
     std::vector<arma::uword> (*make)(arma::uword);

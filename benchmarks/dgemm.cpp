@@ -36,9 +36,9 @@ void product(benchmark::State& state, bench::Product p, int threads) {
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
-  keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
+  fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   std::set<std::tuple<std::string, arma::uword, arma::uword, arma::uword>> seen;
-  const int most = blas::available_threads();
+  const int most = fast::blas::available_threads();
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     for (arma::uword B : bench::batch_sizes) {
       if (quick && B != 1 && B != 64 && B != 256) continue;

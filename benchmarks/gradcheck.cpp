@@ -1,12 +1,12 @@
 // Gradient checking of a 784-100-10 tanh network at batch 8 (85 782 numbers: X and the
 // 79 510 parameters), float64:
-//   exhaustive   check::check_network: every number perturbed one at a time, central
+//   exhaustive   nn::check_network: every number perturbed one at a time, central
 //                differences, recomputing only what each perturbation changes;
 //   exhaustive_rerun   check::check_vjp(nn::differentiable(...)): the same check re-running the
 //                whole forward pass per perturbation (the baseline; skipped with --quick);
 //   directional  check::check_directional(nn::differentiable(...)), the generic fast mode,
 //                along 1 random direction (torch.autograd.gradcheck's fast_mode draws one) and 8;
-//   network_directional   check::check_network_directional: the same comparison on the
+//   network_directional   nn::check_network_directional: the same comparison on the
 //                network's own buffers (check/network_check.hpp), along 1 and 8 directions.
 // tanh rather than ReLU so that no perturbation can cross a corner: torch.autograd.gradcheck,
 // run on the same network by benchmarks/reference/torch_reference.py, has no kink rule.
@@ -14,9 +14,9 @@
 //   ./build/bin/bench-gradcheck [--quick] [Google Benchmark options]
 #include "common.hpp"
 
-#include "gradlab/check/gradcheck.hpp"
-#include "gradlab/check/network_check.hpp"
-#include "gradlab/nn/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
+#include "gradlab/nn/network_check.hpp"
+#include "gradlab/nn/differentiable.hpp"
 
 #include <stdexcept>
 
@@ -33,13 +33,13 @@ struct Problem {
   bench::Batch data = bench::random_batch(784, 10, batch);
 };
 
-double checked(const check::CheckReport& r) {
+double checked(const check::CheckResult& r) {
   double n = 0.0;
   for (const auto& t : r.tensors) n += static_cast<double>(t.checked);
   return n;
 }
 
-void record(benchmark::State& state, const check::CheckReport& r) {
+void record(benchmark::State& state, const check::CheckResult& r) {
   if (r.verdict() == check::Verdict::fail) state.SkipWithError("the check FAILED");
   state.counters["checked"] = checked(r);
   state.counters["numbers_per_s"] =
@@ -51,15 +51,15 @@ void record(benchmark::State& state, const check::CheckReport& r) {
 void exhaustive(benchmark::State& state) {
   bench::use_threads(state, bench::policy_threads(sizes, batch));
   Problem p;
-  check::CheckReport r;
-  for (auto _ : state) r = check::check_network(p.net, p.loss, p.data.X, p.data.labels);
+  check::CheckResult r;
+  for (auto _ : state) r = nn::check_network(p.net, p.loss, p.data.X, p.data.labels);
   record(state, r);
 }
 
 void exhaustive_rerun(benchmark::State& state) {
   bench::use_threads(state, bench::policy_threads(sizes, batch));
   Problem p;
-  check::CheckReport r;
+  check::CheckResult r;
   for (auto _ : state)
     r = check::check_vjp(nn::differentiable(p.net, p.loss, p.data.X, p.data.labels));
   record(state, r);
@@ -69,7 +69,7 @@ void directional(benchmark::State& state) {
   bench::use_threads(state, bench::policy_threads(sizes, batch));
   const int directions = static_cast<int>(state.range(0));
   Problem p;
-  check::CheckReport r;
+  check::CheckResult r;
   for (auto _ : state)
     r = check::check_directional(nn::differentiable(p.net, p.loss, p.data.X, p.data.labels),
                                  directions);
@@ -81,9 +81,9 @@ void network_directional(benchmark::State& state) {
   bench::use_threads(state, bench::policy_threads(sizes, batch));
   const int directions = static_cast<int>(state.range(0));
   Problem p;
-  check::CheckReport r;
+  check::CheckResult r;
   for (auto _ : state)
-    r = check::check_network_directional(p.net, p.loss, p.data.X, p.data.labels, directions);
+    r = nn::check_network_directional(p.net, p.loss, p.data.X, p.data.labels, directions);
   record(state, r);
   state.counters["directions"] = directions;
 }
@@ -92,7 +92,7 @@ void network_directional(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
-  keep_freed_memory();  // for every check timed here, as check_network* call it themselves
+  fast::keep_freed_memory();  // for every check timed here, as check_network* call it themselves
   benchmark::RegisterBenchmark("gradcheck/exhaustive/784-100-10/batch:8", exhaustive)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond)

@@ -18,11 +18,11 @@
 // (table_*.csv with a .title beside them are the tables out/index.html shows.)
 #include "common.hpp"
 
-#include "gradlab/cli.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/figure.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/programs/cli.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/output/figure.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,10 +35,10 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using gradlab::report::Csv;
-using gradlab::report::Figure;
-using gradlab::report::Series;
-using gradlab::report::Table;
+using gradlab::output::Csv;
+using gradlab::output::Figure;
+using gradlab::output::Series;
+using gradlab::text::Table;
 
 namespace {
 
@@ -207,7 +207,7 @@ Fit loglog(const std::vector<double>& P, const std::vector<double>& t) {
   return f;
 }
 
-// CSV cells hold no commas (report::Csv does not quote): text cells use ';' instead.
+// CSV cells hold no commas (output::Csv does not quote): text cells use ';' instead.
 std::vector<std::string> cells(std::vector<std::string> c) {
   for (std::string& cell : c) std::replace(cell.begin(), cell.end(), ',', ';');
   return c;
@@ -241,7 +241,7 @@ Figure figure(std::string name, std::string title, std::string xlabel, std::stri
 void write_table(const fs::path& dir, const std::string& name, const std::string& title,
                  const Csv& csv) {
   csv.write(dir / (name + ".csv"));
-  report::write_file_atomically(dir / (name + ".csv.title"), title);
+  io::write_file_atomically(dir / (name + ".csv.title"), title);
 }
 
 void print_section(const std::string& title, const Csv& csv) {
@@ -261,7 +261,7 @@ void print_section(const std::string& title, const Csv& csv) {
 void render(const Figure& f, const fs::path& dir, std::vector<std::string>& warnings) {
   if (f.series.empty()) return;  // nothing measured for it (a filtered run)
   try {
-    report::render(f, dir);
+    output::render(f, dir);
   } catch (const std::exception& e) {
     warnings.push_back(e.what());
   }
@@ -588,7 +588,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
                            "Training step time as a multiple of its FLOP-bound time",
                            "batch size", "step time / FLOP-bound time", true, true,
                            {"set key right top", "set format y '%g'"});
-  const int most = blas::available_threads();
+  const int most = fast::blas::available_threads();
   std::vector<std::string> below_bound;  // rows whose step beat their FLOP bound
   Csv bound_table({"network", "batch", "threads", "step", "its products, again",
                    "its products, first call", "step / products again",
@@ -905,7 +905,7 @@ int main(int argc, char** argv) {
         summary["targets"].push_back(
             {{"target", x.what}, {"goal", x.goal}, {"measured", x.measured}, {"verdict", x.verdict}});
     }
-    report::write_file_atomically(dir / "summary.json", summary.dump(1) + "\n");
+    io::write_file_atomically(dir / "summary.json", summary.dump(1) + "\n");
     for (const std::string& w : warnings) std::cerr << "bench-plot: " << w << '\n';
     std::cout << "\nwrote " << (dir / "summary.json").string() << " and the tables and figures beside it\n";
     return warnings.empty() ? 0 : 1;

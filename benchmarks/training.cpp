@@ -3,7 +3,7 @@
 // batch 1, 5, 32, 64, 256 and 1000, each on 1 and on 2 BLAS threads. Counters: samples/s, the
 // GFLOP/s reached (the FLOPs the step needs: every product but the first layer's input
 // gradient, see common.hpp), the thread count, and the count the thread policy picks
-// (gradlab/blas.hpp).
+// (gradlab/fast/blas.hpp).
 //
 // "halves" times the two halves of a step in the same iterations, at the thread count the policy
 // picks: counters "forward_s" (net.forward_borrowed + loss.forward) and "backward_s"
@@ -215,8 +215,8 @@ void add(const std::string& family, Fn fn, const std::vector<arma::uword>& sizes
 
 int main(int argc, char** argv) {
   const bool quick = bench::take_flag(argc, argv, "--quick");
-  keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
-  const int most = blas::available_threads();
+  fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
+  const int most = fast::blas::available_threads();
   const double step_time = quick ? 0.05 : 0.3, half_time = quick ? 0.05 : 0.2;  // min seconds
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     for (arma::uword B : bench::batch_sizes) {

@@ -1,7 +1,7 @@
 #pragma once
 // The affine op as a checkable function, with or without its most common bug (dX = W dY instead
 // of W^T dY): shared by the checker's tests and the Taylor test's, which must both catch it.
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/random.hpp"
 

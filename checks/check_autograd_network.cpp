@@ -5,7 +5,7 @@
 
 #include "gradlab/autograd/module.hpp"
 #include "gradlab/autograd/witness.hpp"
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/optim/sgd.hpp"
@@ -63,7 +63,7 @@ check::Differentiable tape_differentiable(FeedForward& net, const std::string& l
     Tensor X(*input, true);
     tape_loss(loss, net(X), labels).backward(G);
     std::vector<arma::mat> grads{X.grad()};
-    for (const Parameter& p : net.parameters()) grads.push_back(p.grad());
+    for (const autograd::Parameter& p : net.parameters()) grads.push_back(p.grad());
     return grads;
   };
   fn.owner = input;
@@ -124,7 +124,7 @@ TEST_CASE("autograd: network gradients equal the manual layers' (manual, tape, f
           CHECK(network_difference(tape[i].second.grad(), *params[i].grad, scale) <= 1e-8);
         }
 
-        const check::CheckReport fd = check::check_vjp(tape_differentiable(*p.tape, loss, X, labels));
+        const check::CheckResult fd = check::check_vjp(tape_differentiable(*p.tape, loss, X, labels));
         CHECK(fd.verdict() != check::Verdict::fail);
       }
 }

@@ -41,8 +41,8 @@ TEST_CASE("autograd: the tape gradient of every op passes the finite-difference 
   for (const std::string& op : check::op_names()) {
     for (const check::OpCase& c : check::op_cases(op)) {
       const check::Differentiable fn = autograd_differentiable(c);
-      const check::CheckReport tape = check::check_vjp(fn);
-      const check::CheckReport manual = check::check_vjp(c.fn);
+      const check::CheckResult tape = check::check_vjp(fn);
+      const check::CheckResult manual = check::check_vjp(c.fn);
       INFO(c.op << " [" << c.kind << "] " << c.shape);
       CHECK(tape.verdict() != Verdict::fail);
       CHECK(manual.verdict() != Verdict::fail);

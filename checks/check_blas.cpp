@@ -1,8 +1,8 @@
-// The BLAS thread policy (gradlab/blas.hpp): one thread for small products, a fixed count when a
+// The BLAS thread policy (gradlab/fast/blas.hpp): one thread for small products, a fixed count when a
 // program's --threads fixes it, and training that puts the caller's count back.
 #include <catch2/catch.hpp>
 
-#include "gradlab/blas.hpp"
+#include "gradlab/fast/blas.hpp"
 #include "gradlab/data/synthetic.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
@@ -14,18 +14,18 @@
 using namespace gradlab;
 
 TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
-  blas::fix_threads(0);
+  fast::blas::fix_threads(0);
   // A 784-100 layer at batch 1: far below the threshold, one thread.
-  REQUIRE(blas::threads_for(784.0 * 100.0) == 1);
-  REQUIRE(blas::threads_for(blas::parallel_threshold * 100.0) >= 1);
-  REQUIRE(blas::threads_for(blas::parallel_threshold * 100.0) <= blas::available_threads());
-  blas::fix_threads(1);
-  REQUIRE(blas::threads_for(blas::parallel_threshold * 100.0) == 1);  // fixed wins at any size
-  blas::fix_threads(1000);
-  REQUIRE(blas::threads_for(1.0) == blas::available_threads());  // clamped to the cores
-  blas::fix_threads(0);
-  REQUIRE_THROWS_AS(blas::fix_threads(-1), std::invalid_argument);
-  REQUIRE_THROWS_AS(blas::set_threads(0), std::invalid_argument);
+  REQUIRE(fast::blas::threads_for(784.0 * 100.0) == 1);
+  REQUIRE(fast::blas::threads_for(fast::blas::parallel_threshold * 100.0) >= 1);
+  REQUIRE(fast::blas::threads_for(fast::blas::parallel_threshold * 100.0) <= fast::blas::available_threads());
+  fast::blas::fix_threads(1);
+  REQUIRE(fast::blas::threads_for(fast::blas::parallel_threshold * 100.0) == 1);  // fixed wins at any size
+  fast::blas::fix_threads(1000);
+  REQUIRE(fast::blas::threads_for(1.0) == fast::blas::available_threads());  // clamped to the cores
+  fast::blas::fix_threads(0);
+  REQUIRE_THROWS_AS(fast::blas::fix_threads(-1), std::invalid_argument);
+  REQUIRE_THROWS_AS(fast::blas::set_threads(0), std::invalid_argument);
 }
 
 TEST_CASE("blas: training sets the policy's count and puts the caller's back", "[blas][train]") {
@@ -33,8 +33,8 @@ TEST_CASE("blas: training sets the policy's count and puts the caller's back", "
     WARN("not checked: the BLAS's threads cannot be set here, or there is one core");
     return;
   }
-  blas::fix_threads(0);
-  blas::ScopedThreads caller(2);
+  fast::blas::fix_threads(0);
+  fast::blas::ScopedThreads caller(2);
   Rng rng(3);
   const data::Dataset set = data::make_disk(200, rng);
   nn::Sequential net = nn::make_mlp({2, 8, 2}, "tanh", false, 0.0, "glorot_uniform", rng);
@@ -44,8 +44,8 @@ TEST_CASE("blas: training sets the policy's count and puts the caller's back", "
   o.epochs = 1;
   o.batch_size = 10;
   int seen = 0;
-  o.on_evaluation = [&](const train::History&) { seen = blas::threads(); };
+  o.on_evaluation = [&](const train::History&) { seen = fast::blas::threads(); };
   train::fit(net, loss, sgd, {&set, nullptr, nullptr}, o);
   REQUIRE(seen == 1);                // a tiny product: one thread during the run
-  REQUIRE(blas::threads() == 2);     // and the caller's two afterwards
+  REQUIRE(fast::blas::threads() == 2);     // and the caller's two afterwards
 }

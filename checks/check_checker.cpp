@@ -1,7 +1,7 @@
 // The checker is itself checked: it must FAIL deliberately wrong backward passes and name the
 // tensor and element, report ReLU's corner at 0 as a kink held to the subgradient bracket, and
 // catch a backward that breaks the contract (not repeatable, not linear, unassigned).
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/batchnorm.hpp"
@@ -89,7 +89,7 @@ check::Differentiable relu_with_zeros(double derivative_at_zero, arma::uword zer
           d};
 }
 
-const check::TensorReport& tensor(const check::CheckReport& r, const std::string& name) {
+const check::TensorResult& tensor(const check::CheckResult& r, const std::string& name) {
   for (const auto& t : r.tensors)
     if (t.name == name) return t;
   FAIL("no tensor " << name);
@@ -100,14 +100,14 @@ const check::TensorReport& tensor(const check::CheckReport& r, const std::string
 
 TEST_CASE("checker: passes the correct tanh and fails tanh' = 1 - Y (no square)",
           "[checker][tanh]") {
-  const check::CheckReport good = check::check_vjp(tanh_with(ops::tanh_backward));
+  const check::CheckResult good = check::check_vjp(tanh_with(ops::tanh_backward));
   CHECK(good.verdict() == Verdict::pass);
   CHECK(tensor(good, "dX").max_rel_error < 1e-8);
 
   auto wrong = [](const arma::mat& dY, const arma::mat& Y) -> arma::mat { return dY % (1.0 - Y); };
-  const check::CheckReport bad = check::check_vjp(tanh_with(wrong));
+  const check::CheckResult bad = check::check_vjp(tanh_with(wrong));
   REQUIRE(bad.verdict() == Verdict::fail);
-  const check::TensorReport& dX = tensor(bad, "dX");
+  const check::TensorResult& dX = tensor(bad, "dX");
   CHECK(dX.failed > 0);
   CHECK(dX.max_rel_error > 1e-2);
   // The worst element's analytic value is the buggy one: dY (1 - Y) at that element.
@@ -120,20 +120,20 @@ TEST_CASE("checker: passes the correct tanh and fails tanh' = 1 - Y (no square)"
 
 TEST_CASE("checker: fails affine's dX without the transpose, and only dX", "[checker][affine]") {
   CHECK(check::check_vjp(affine_with(true)).verdict() == Verdict::pass);
-  const check::CheckReport bad = check::check_vjp(affine_with(false));
+  const check::CheckResult bad = check::check_vjp(affine_with(false));
   REQUIRE(bad.verdict() == Verdict::fail);
   CHECK(tensor(bad, "dX").failed > 0);
   CHECK(tensor(bad, "dW").verdict() == Verdict::pass);
   CHECK(tensor(bad, "db").verdict() == Verdict::pass);
   // The full Jacobian sees it too, in J[X] only.
-  const check::CheckReport jacobian = check::check_jacobian(affine_with(false));
+  const check::CheckResult jacobian = check::check_jacobian(affine_with(false));
   CHECK(tensor(jacobian, "J[X]").verdict() == Verdict::fail);
   CHECK(tensor(jacobian, "J[W]").verdict() == Verdict::pass);
 }
 
 TEST_CASE("checker: fails batch norm's dX without its mean and variance terms",
           "[checker][batchnorm]") {
-  const check::CheckReport bad = check::check_vjp(batchnorm_without_mean_terms());
+  const check::CheckResult bad = check::check_vjp(batchnorm_without_mean_terms());
   REQUIRE(bad.verdict() == Verdict::fail);
   CHECK(tensor(bad, "dX").failed == tensor(bad, "dX").checked);  // every sample is coupled
   CHECK(tensor(bad, "dgamma").verdict() == Verdict::pass);
@@ -142,17 +142,17 @@ TEST_CASE("checker: fails batch norm's dX without its mean and variance terms",
 
 TEST_CASE("checker: fails softmax cross-entropy without the 1/B of the batch mean",
           "[checker][softmax_cross_entropy]") {
-  const check::CheckReport bad = check::check_vjp(softmax_ce_without_batch_mean());
+  const check::CheckResult bad = check::check_vjp(softmax_ce_without_batch_mean());
   REQUIRE(bad.verdict() == Verdict::fail);
-  const check::TensorReport& t = tensor(bad, "dlogits");
+  const check::TensorResult& t = tensor(bad, "dlogits");
   CHECK(t.failed == t.checked);
   // Off by exactly the batch size, 4: analytic = 4 x numeric at the worst element.
   CHECK(t.worst_analytic == Approx(4.0 * t.worst_numeric).epsilon(1e-6));
 }
 
 TEST_CASE("checker: ReLU at 0 is reported as kinks, one per zero input", "[checker][relu][kink]") {
-  const check::CheckReport r = check::check_vjp(relu_with_zeros(0.0, 4));
-  const check::TensorReport& dX = tensor(r, "dX");
+  const check::CheckResult r = check::check_vjp(relu_with_zeros(0.0, 4));
+  const check::TensorResult& dX = tensor(r, "dX");
   CHECK(dX.kinks == 4);
   CHECK(dX.failed == 0);
   CHECK(dX.passed == dX.checked - 4);
@@ -166,7 +166,7 @@ TEST_CASE("checker: ReLU at 0 is reported as kinks, one per zero input", "[check
 TEST_CASE("checker: a ReLU derivative at 0 outside [0, 1] fails the bracket",
           "[checker][relu][kink]") {
   for (double wrong : {2.0, -0.5}) {
-    const check::CheckReport r = check::check_vjp(relu_with_zeros(wrong, 4));
+    const check::CheckResult r = check::check_vjp(relu_with_zeros(wrong, 4));
     CHECK(r.verdict() == Verdict::fail);
     CHECK(tensor(r, "dX").failed == 4);
   }
@@ -211,7 +211,7 @@ TEST_CASE("checker: a backward that accumulates is not repeatable", "[checker][c
     *accumulated += g[0];  // the bug: += into a buffer never zeroed
     return Mats{*accumulated};
   };
-  const check::CheckReport r = check::check_vjp(fn);
+  const check::CheckResult r = check::check_vjp(fn);
   CHECK_FALSE(r.contract.repeatable);
   CHECK(r.verdict() == Verdict::fail);
 }
@@ -220,7 +220,7 @@ TEST_CASE("checker: a backward that is not linear in dY breaks the contract", "[
   auto fn = tanh_with(ops::tanh_backward);
   auto inner = fn.backward;
   fn.backward = [inner](const arma::mat& G) { return inner(arma::abs(G)); };
-  const check::CheckReport r = check::check_vjp(fn);
+  const check::CheckResult r = check::check_vjp(fn);
   CHECK_FALSE(r.contract.linear);
   CHECK(r.verdict() == Verdict::fail);
 }
@@ -233,7 +233,7 @@ TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker]
     g[1](2) = arma::datum::nan;  // one bias entry never written
     return g;
   };
-  const check::CheckReport r = check::check_vjp(fn);
+  const check::CheckResult r = check::check_vjp(fn);
   CHECK_FALSE(r.contract.assigned);
   CHECK(tensor(r, "db").failed == 1);
   CHECK(tensor(r, "db").worst_row == 2);
@@ -246,7 +246,7 @@ TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker]
     g[0].resize(g[0].n_rows + 1, g[0].n_cols);  // dW one row too many
     return g;
   };
-  const check::CheckReport r2 = check::check_vjp(misshapen);
+  const check::CheckResult r2 = check::check_vjp(misshapen);
   CHECK_FALSE(r2.contract.assigned);
   CHECK(tensor(r2, "dW").failed == tensor(r2, "dW").checked);
 }
@@ -256,7 +256,7 @@ TEST_CASE("checker: the directional mode passes correct and fails wrong backward
   CHECK(check::check_directional(affine_with(true), 6).verdict() == Verdict::pass);
   CHECK(check::check_directional(affine_with(false), 6).verdict() == Verdict::fail);
   CHECK(check::check_directional(batchnorm_without_mean_terms(), 6).verdict() == Verdict::fail);
-  const check::CheckReport r = check::check_directional(batchnorm_without_mean_terms(), 6);
+  const check::CheckResult r = check::check_directional(batchnorm_without_mean_terms(), 6);
   CHECK(r.tensors.at(0).checked == 6);
 }
 

@@ -144,7 +144,7 @@ TEST_CASE("download: a mirror without the file or with bad bytes is skipped for 
 
 TEST_CASE("mnist: the folder is --data, else GRADLAB_DATA, else data/mnist", "[data][mnist][folder]") {
   CHECK(resolve_data_folder("/my/data", "/env/data").path == "/my/data");
-  CHECK(resolve_data_folder("/my/data", "/env/data").source == "--data");
+  CHECK(resolve_data_folder("/my/data", "/env/data").source == "given");
   CHECK(resolve_data_folder("/my/data", nullptr).path == "/my/data");
   CHECK(resolve_data_folder("", "/env/data").path == "/env/data");
   CHECK(resolve_data_folder("", "/env/data").source == "GRADLAB_DATA");
@@ -235,7 +235,7 @@ TEST_CASE("mnist: offline, one message names the folder, the four files and the 
       error_of([&] { ensure_mnist_files(tmp / "data", unreachable, mnist_files(), nullptr); });
   CHECK_THAT(message, Contains((tmp / "data").string()) && Contains("train-images-idx3-ubyte") &&
                           Contains("train-labels-idx1-ubyte") && Contains("t10k-images-idx3-ubyte") &&
-                          Contains("t10k-labels-idx1-ubyte") && Contains("--data") &&
+                          Contains("t10k-labels-idx1-ubyte") && Contains("another folder") &&
                           Contains("GRADLAB_DATA") && Contains("no-such-mirror") &&
                           Contains("nor-this-one"));
   CHECK(message.find('\n') == std::string::npos);  // one line
@@ -249,7 +249,7 @@ TEST_CASE("mnist: a checksum mismatch gives the same one message and keeps nothi
   const std::string message = error_of(
       [&] { ensure_mnist_files(tmp / "data", {file_url(tmp / "mirror")}, mnist_files(), nullptr); });
   CHECK_THAT(message, Contains("MNIST is not in " + (tmp / "data").string()) && Contains("MD5") &&
-                          Contains("f68b3c2dcbeaaa9fbdd348bbdeb94873") && Contains("--data") &&
+                          Contains("f68b3c2dcbeaaa9fbdd348bbdeb94873") && Contains("another folder") &&
                           Contains("GRADLAB_DATA") && Contains("t10k-labels-idx1-ubyte"));
   CHECK(entries_in(tmp / "data") == 0);
 }

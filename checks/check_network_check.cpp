@@ -4,13 +4,13 @@
 // wrong, whether the wrong layer is one it shortcuts around or one it re-runs whole.
 #include <catch2/catch.hpp>
 
-#include "gradlab/check/gradcheck.hpp"
-#include "gradlab/check/network_check.hpp"
+#include "gradlab/check/checker.hpp"
+#include "gradlab/nn/network_check.hpp"
 #include "gradlab/check/print.hpp"
 #include "gradlab/nn/activations.hpp"
 #include "gradlab/nn/batchnorm.hpp"
 #include "gradlab/nn/dropout.hpp"
-#include "gradlab/nn/gradcheck.hpp"
+#include "gradlab/nn/differentiable.hpp"
 #include "gradlab/nn/linear.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
@@ -28,7 +28,7 @@ namespace {
 using namespace gradlab;
 using check::Verdict;
 
-std::string table(const check::CheckReport& a, const check::CheckReport& b) {
+std::string table(const check::CheckResult& a, const check::CheckResult& b) {
   std::ostringstream out;
   check::print_table(out, {a, b});
   return out.str();
@@ -38,22 +38,22 @@ std::string table(const check::CheckReport& a, const check::CheckReport& b) {
 nn::Sequential small_net(const std::vector<arma::uword>& sizes, const std::string& activation,
                          bool batchnorm, double dropout, Rng& rng) {
   nn::Sequential net = nn::make_mlp(sizes, activation, batchnorm, dropout, "glorot_uniform", rng);
-  for (nn::Parameter& p : net.parameters())
+  for (gradlab::Parameter& p : net.parameters())
     if (p.name.ends_with(".b") || p.name.ends_with("beta"))
       *p.value = 0.3 * random_normal(p.value->n_rows, 1, rng);
   return net;
 }
 
 // Both checkers on the same network and batch; requires the same report up to rounding.
-check::CheckReport compare(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
+check::CheckResult compare(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
                            const arma::uvec& labels, const check::Options& options = {}) {
-  const std::vector<nn::Parameter> params = net.parameters();
+  const std::vector<gradlab::Parameter> params = net.parameters();
   std::vector<arma::mat> before;
-  for (const nn::Parameter& p : params) before.push_back(*p.value);
+  for (const gradlab::Parameter& p : params) before.push_back(*p.value);
 
-  check::CheckReport vjp = check::check_vjp(nn::differentiable(net, loss, X, labels), options);
+  check::CheckResult vjp = check::check_vjp(nn::differentiable(net, loss, X, labels), options);
   vjp.label = "check_vjp";
-  check::CheckReport fast = check::check_network(net, loss, X, labels, options);
+  check::CheckResult fast = nn::check_network(net, loss, X, labels, options);
   fast.label = "check_network";
   INFO(table(vjp, fast));
 
@@ -62,7 +62,7 @@ check::CheckReport compare(nn::Sequential& net, nn::Loss& loss, const arma::mat&
   REQUIRE(fast.tensors.size() == 1 + params.size());
   REQUIRE(fast.contract.holds() == vjp.contract.holds());
   for (std::size_t t = 0; t < vjp.tensors.size(); ++t) {
-    const check::TensorReport &a = vjp.tensors[t], &b = fast.tensors[t];
+    const check::TensorResult &a = vjp.tensors[t], &b = fast.tensors[t];
     INFO("tensor " << a.name);
     REQUIRE(b.name == a.name);
     REQUIRE(b.rows == a.rows);
@@ -175,7 +175,7 @@ TEST_CASE("network check = check_vjp: tanh, sigmoid, ReLU and LeakyReLU MLPs wit
     for (nn::Loss* loss : std::vector<nn::Loss*>{&cross_entropy, &mse}) {
       INFO(activation << " with " << loss->name());
       nn::Sequential net = small_net({5, 7, 4, 3}, activation, false, 0.0, rng);
-      const check::CheckReport r = compare(net, *loss, X, labels);
+      const check::CheckResult r = compare(net, *loss, X, labels);
       REQUIRE(r.verdict() != Verdict::fail);
       if (activation == "tanh" || activation == "sigmoid") REQUIRE(r.verdict() == Verdict::pass);
     }
@@ -206,7 +206,7 @@ TEST_CASE("network check = check_vjp: ReLU kinks found alike", "[checker][networ
   const arma::mat Z = first.W * X;
   for (arma::uword i = 0; i < first.b.n_elem; ++i) first.b(i) = -Z(i, 0) + 3e-6;
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = compare(net, loss, X, labels);
+  const check::CheckResult r = compare(net, loss, X, labels);
   arma::uword kinks = 0;
   for (const auto& t : r.tensors) kinks += t.kinks;
   // Kinks are found (and counted alike, above). Some corners FAIL in both checkers: where the
@@ -262,7 +262,7 @@ TEST_CASE("network check FAILS a wrong backward: a custom activation", "[checker
   net.add(std::make_unique<nn::Linear>(5, 3));
   static_cast<nn::Linear&>(net.layer(4)).W = random_normal(3, 5, rng);
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = compare(net, loss, X, labels);
+  const check::CheckResult r = compare(net, loss, X, labels);
   REQUIRE(r.verdict() == Verdict::fail);
   // Below a wrong layer the gradients are wrong, above it they are right.
   REQUIRE(r.tensors[0].verdict() == Verdict::fail);  // dX
@@ -279,7 +279,7 @@ TEST_CASE("network check FAILS a wrong backward: a custom layer with parameters"
   const arma::uvec labels = random_labels(3, 5, rng);
   nn::Sequential net = net_with<WrongWeightGradient>(rng);
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = compare(net, loss, X, labels);
+  const check::CheckResult r = compare(net, loss, X, labels);
   REQUIRE(r.verdict() == Verdict::fail);
   REQUIRE(r.tensors[5].name == "d3.W");
   REQUIRE(r.tensors[5].verdict() == Verdict::fail);
@@ -294,7 +294,7 @@ TEST_CASE("network check: 784-100-10 at batch 8, all 85 782 numbers", "[checker]
   const arma::mat X = random_uniform(784, 8, rng);
   const arma::uvec labels = random_labels(10, 8, rng);
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = check::check_network(net, loss, X, labels);
+  const check::CheckResult r = nn::check_network(net, loss, X, labels);
   arma::uword checked = 0;
   for (const auto& t : r.tensors) checked += t.checked;
   REQUIRE(checked == 784 * 8 + 784 * 100 + 100 + 100 * 10 + 10);
@@ -306,13 +306,13 @@ TEST_CASE("network check: bad arguments throw", "[checker][network]") {
   nn::Sequential net = small_net({4, 3}, "tanh", false, 0.0, rng);
   nn::CrossEntropyLoss loss;
   const arma::mat X = random_normal(4, 2, rng);
-  REQUIRE_THROWS_AS(check::check_network(net, loss, X, arma::uvec{0}), std::invalid_argument);
+  REQUIRE_THROWS_AS(nn::check_network(net, loss, X, arma::uvec{0}), std::invalid_argument);
   check::Options bad;
   bad.step = 2.0;
-  REQUIRE_THROWS_AS(check::check_network(net, loss, X, arma::uvec{0, 1}, bad),
+  REQUIRE_THROWS_AS(nn::check_network(net, loss, X, arma::uvec{0, 1}, bad),
                     std::invalid_argument);
   nn::Sequential empty;
-  REQUIRE_THROWS_AS(check::check_network(empty, loss, X, arma::uvec{0, 1}),
+  REQUIRE_THROWS_AS(nn::check_network(empty, loss, X, arma::uvec{0, 1}),
                     std::invalid_argument);
 }
 
@@ -326,12 +326,12 @@ TEST_CASE("network directional check: PASSes where check_directional does, same 
   for (const std::string activation : {"tanh", "sigmoid"})
     for (nn::Loss* loss : std::vector<nn::Loss*>{&cross_entropy, &mse}) {
       nn::Sequential net = small_net({5, 7, 4, 3}, activation, false, 0.0, rng);
-      const std::vector<nn::Parameter> params = net.parameters();
+      const std::vector<gradlab::Parameter> params = net.parameters();
       std::vector<arma::mat> before;
-      for (const nn::Parameter& p : params) before.push_back(*p.value);
-      const check::CheckReport generic =
+      for (const gradlab::Parameter& p : params) before.push_back(*p.value);
+      const check::CheckResult generic =
           check::check_directional(nn::differentiable(net, *loss, X, labels), 8);
-      const check::CheckReport fast = check::check_network_directional(net, *loss, X, labels, 8);
+      const check::CheckResult fast = nn::check_network_directional(net, *loss, X, labels, 8);
       INFO(activation << " with " << loss->name() << "\n" << table(generic, fast));
       REQUIRE(fast.method == "network-directional");
       REQUIRE(fast.tensors.size() == 1);
@@ -347,9 +347,9 @@ TEST_CASE("network directional check: PASSes where check_directional does, same 
   nn::Sequential net = small_net({5, 6, 4, 3}, "tanh", true, 0.3, rng);
   check::Options forward;
   forward.scheme = check::Scheme::forward;
-  REQUIRE(check::check_network_directional(net, cross_entropy, X, labels, 4, forward).verdict() ==
+  REQUIRE(nn::check_network_directional(net, cross_entropy, X, labels, 4, forward).verdict() ==
           Verdict::pass);
-  REQUIRE(check::check_network_directional(net, cross_entropy, X, labels, 4).verdict() ==
+  REQUIRE(nn::check_network_directional(net, cross_entropy, X, labels, 4).verdict() ==
           Verdict::pass);
   REQUIRE_FALSE(dynamic_cast<const nn::Dropout&>(net.layer(3)).frozen_mask());
 }
@@ -362,7 +362,7 @@ TEST_CASE("network directional check FAILS wrong backward passes and a broken co
   nn::CrossEntropyLoss loss;
   {
     nn::Sequential net = net_with<WrongWeightGradient>(rng);
-    const check::CheckReport r = check::check_network_directional(net, loss, X, labels, 8);
+    const check::CheckResult r = nn::check_network_directional(net, loss, X, labels, 8);
     INFO(table(r, r));
     REQUIRE(r.contract.holds());  // wrong, but consistently wrong
     REQUIRE(r.verdict() == Verdict::fail);
@@ -375,15 +375,15 @@ TEST_CASE("network directional check FAILS wrong backward passes and a broken co
     net.add(std::make_unique<WrongTanh>());
     net.add(std::make_unique<nn::Linear>(5, 3));
     static_cast<nn::Linear&>(net.layer(2)).W = random_normal(3, 5, rng);
-    REQUIRE(check::check_network_directional(net, loss, X, labels, 8).verdict() ==
+    REQUIRE(nn::check_network_directional(net, loss, X, labels, 8).verdict() ==
             Verdict::fail);
   }
   {
     nn::Sequential net = net_with<AccumulatingLinear>(rng);
-    const check::CheckReport r = check::check_network_directional(net, loss, X, labels, 2);
+    const check::CheckResult r = nn::check_network_directional(net, loss, X, labels, 2);
     REQUIRE_FALSE(r.contract.repeatable);
     REQUIRE(r.verdict() == Verdict::fail);
-    REQUIRE(check::check_network(net, loss, X, labels).verdict() == Verdict::fail);
+    REQUIRE(nn::check_network(net, loss, X, labels).verdict() == Verdict::fail);
   }
 }
 
@@ -393,8 +393,8 @@ TEST_CASE("network directional check: 784-100-10 at batch 8", "[checker][network
   const arma::mat X = random_uniform(784, 8, rng);
   const arma::uvec labels = random_labels(10, 8, rng);
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = check::check_network_directional(net, loss, X, labels, 8);
+  const check::CheckResult r = nn::check_network_directional(net, loss, X, labels, 8);
   REQUIRE(r.verdict() == Verdict::pass);
-  REQUIRE_THROWS_AS(check::check_network_directional(net, loss, X, labels, 0),
+  REQUIRE_THROWS_AS(nn::check_network_directional(net, loss, X, labels, 0),
                     std::invalid_argument);
 }

@@ -84,7 +84,7 @@ TEST_CASE("initialisers: the same seed gives the same weights, another seed othe
   Rng r1(9), r2(9);
   nn::Sequential n1 = nn::make_mlp({6, 5, 4, 3}, "relu", true, 0.5, "he_normal", r1);
   nn::Sequential n2 = nn::make_mlp({6, 5, 4, 3}, "relu", true, 0.5, "he_normal", r2);
-  const std::vector<nn::Parameter> p1 = n1.parameters(), p2 = n2.parameters();
+  const std::vector<gradlab::Parameter> p1 = n1.parameters(), p2 = n2.parameters();
   for (std::size_t i = 0; i < p1.size(); ++i)
     REQUIRE(arma::approx_equal(*p1[i].value, *p2[i].value, "absdiff", 0.0));
   const arma::mat X = arma::ones(6, 10);
@@ -98,7 +98,7 @@ TEST_CASE("initialise: every Linear in layer order, biases zero, other layers un
   net.add(std::make_unique<nn::Linear>(4, 3));
   net.add(std::make_unique<nn::BatchNorm>(3));
   net.add(std::make_unique<nn::Linear>(3, 2));
-  for (nn::Parameter& p : net.parameters()) p.value->fill(5.0);
+  for (gradlab::Parameter& p : net.parameters()) p.value->fill(5.0);
   nn::initialise(net, "glorot_uniform", rng);
 
   // The draws go layer by layer: the same generator, by hand, gives the same weights.

@@ -3,12 +3,12 @@
 // a gradient that backward forgot, and shape errors that name the layer and the shapes.
 #include <catch2/catch.hpp>
 
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/check/print.hpp"
 #include "gradlab/nn/activations.hpp"
 #include "gradlab/nn/batchnorm.hpp"
 #include "gradlab/nn/dropout.hpp"
-#include "gradlab/nn/gradcheck.hpp"
+#include "gradlab/nn/differentiable.hpp"
 #include "gradlab/nn/init.hpp"
 #include "gradlab/nn/linear.hpp"
 #include "gradlab/nn/loss.hpp"
@@ -26,7 +26,7 @@ using namespace gradlab;
 using check::Verdict;
 using Catch::Contains;
 
-std::string table(const check::CheckReport& r) {
+std::string table(const check::CheckResult& r) {
   std::ostringstream out;
   check::print_table(out, {r});
   return out.str();
@@ -34,8 +34,8 @@ std::string table(const check::CheckReport& r) {
 
 // The layer check: check_vjp over "X" and every parameter, with the NaN pre-fill.
 // Asserts that every element of every tensor was compared and returns the report.
-check::CheckReport checked(nn::Layer& layer, const arma::mat& X) {
-  const check::CheckReport r = check::check_vjp(nn::differentiable(layer, X));
+check::CheckResult checked(nn::Layer& layer, const arma::mat& X) {
+  const check::CheckResult r = check::check_vjp(nn::differentiable(layer, X));
   INFO(layer.name() << " on X " << X.n_rows << "x" << X.n_cols << "\n" << table(r));
   REQUIRE(r.tensors.size() == 1 + layer.parameters().size());
   REQUIRE(r.tensors[0].checked == X.n_elem);
@@ -46,7 +46,7 @@ check::CheckReport checked(nn::Layer& layer, const arma::mat& X) {
 }
 
 void require_pass(nn::Layer& layer, const arma::mat& X) {
-  const check::CheckReport r = checked(layer, X);
+  const check::CheckResult r = checked(layer, X);
   INFO(table(r));
   REQUIRE(r.verdict() == Verdict::pass);
 }
@@ -71,7 +71,7 @@ TEST_CASE("ReLU: check_vjp of dX = dY ⊙ 1[X > 0]", "[nn][gradcheck]") {
   Rng rng(12);
   for (auto [D, B] : activation_shapes) {
     nn::ReLU layer;
-    const check::CheckReport r = checked(layer, random_normal(D, B, rng));
+    const check::CheckResult r = checked(layer, random_normal(D, B, rng));
     INFO(table(r));
     // Normal inputs lie within a step (1e-5) of the corner at 0 with probability ~1e-5 each:
     // a kink is reported, never a failure.
@@ -85,7 +85,7 @@ TEST_CASE("LeakyReLU: check_vjp of dX = dY ⊙ (1 or slope), slopes 0.01 and 0.2
   for (double slope : {0.01, 0.2}) {
     for (auto [D, B] : activation_shapes) {
       nn::LeakyReLU layer(slope);
-      const check::CheckReport r = checked(layer, random_normal(D, B, rng));
+      const check::CheckResult r = checked(layer, random_normal(D, B, rng));
       INFO(table(r));
       REQUIRE(r.verdict() != Verdict::fail);
     }
@@ -221,7 +221,7 @@ class ForgetsBiasGradient : public nn::Layer {
     dW = g.dW;  // db: forgotten
     return g.dX;
   }
-  std::vector<nn::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  std::vector<gradlab::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
   std::string name() const override { return "ForgetsBiasGradient"; }
   arma::mat W;
   arma::vec b;
@@ -248,7 +248,7 @@ class AccumulatesWeightGradient : public nn::Layer {
     db = g.db;
     return g.dX;
   }
-  std::vector<nn::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  std::vector<gradlab::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
   std::string name() const override { return "AccumulatesWeightGradient"; }
   arma::mat W;
   arma::vec b;
@@ -271,7 +271,7 @@ TEST_CASE("NaN pre-fill: a layer whose backward forgets db fails the layer check
   // without the pre-fill, db would look assigned (finite) and match on that first comparison.
   Rng g_rng(1);
   layer.db = arma::sum(random_normal(3, 5, g_rng), 1);
-  const check::CheckReport r = check::check_vjp(nn::differentiable(layer, X));
+  const check::CheckResult r = check::check_vjp(nn::differentiable(layer, X));
   INFO(table(r));
   REQUIRE(r.verdict() == Verdict::fail);
   REQUIRE_FALSE(r.contract.assigned);  // caught as unassigned: the NaN survived backward
@@ -286,7 +286,7 @@ TEST_CASE("NaN pre-fill: a layer whose backward accumulates dW += fails the laye
   Rng rng(23);
   AccumulatesWeightGradient layer(4, 3, rng);
   const arma::mat X = random_normal(4, 5, rng);
-  const check::CheckReport r = check::check_vjp(nn::differentiable(layer, X));
+  const check::CheckResult r = check::check_vjp(nn::differentiable(layer, X));
   INFO(table(r));
   REQUIRE(r.verdict() == Verdict::fail);
   REQUIRE_FALSE(r.contract.assigned);  // NaN + anything = NaN

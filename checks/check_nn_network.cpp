@@ -3,13 +3,13 @@
 // (parameter names, describe, zero_grad, make_mlp's layout).
 #include <catch2/catch.hpp>
 
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/check/print.hpp"
 #include "gradlab/labels.hpp"
 #include "gradlab/nn/activations.hpp"
 #include "gradlab/nn/batchnorm.hpp"
 #include "gradlab/nn/dropout.hpp"
-#include "gradlab/nn/gradcheck.hpp"
+#include "gradlab/nn/differentiable.hpp"
 #include "gradlab/nn/init.hpp"
 #include "gradlab/nn/linear.hpp"
 #include "gradlab/nn/loss.hpp"
@@ -32,13 +32,13 @@ using namespace gradlab;
 using check::Verdict;
 using Catch::Contains;
 
-std::string table(const check::CheckReport& r) {
+std::string table(const check::CheckResult& r) {
   std::ostringstream out;
   check::print_table(out, {r});
   return out.str();
 }
 
-double max_rel_error(const check::CheckReport& r) {
+double max_rel_error(const check::CheckResult& r) {
   double worst = 0.0;
   for (const auto& t : r.tensors) worst = std::max(worst, t.max_rel_error);
   return worst;
@@ -46,9 +46,9 @@ double max_rel_error(const check::CheckReport& r) {
 
 // The exhaustive check of a network: every element of X and of every parameter, perturbed one
 // at a time. Requires that all of them were checked and none failed; returns the report.
-check::CheckReport check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
+check::CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& X,
                                  const arma::uvec& labels) {
-  const check::CheckReport r = check::check_vjp(nn::differentiable(net, loss, X, labels));
+  const check::CheckResult r = check::check_vjp(nn::differentiable(net, loss, X, labels));
   std::string chain;
   for (std::size_t i = 0; i < net.size(); ++i) chain += (i ? " -> " : "") + net.layer(i).name();
   arma::uword kinks = 0;
@@ -57,7 +57,7 @@ check::CheckReport check_network(nn::Sequential& net, nn::Loss& loss, const arma
   INFO(chain << " -> " << loss.name() << ", batch " << X.n_cols << ", " << mode
              << ": max relative error " << max_rel_error(r) << ", kinks " << kinks << "\n"
              << table(r));
-  const std::vector<nn::Parameter> params = net.parameters();
+  const std::vector<gradlab::Parameter> params = net.parameters();
   REQUIRE(r.tensors.size() == 1 + params.size());
   REQUIRE(r.tensors[0].checked == X.n_elem);
   for (std::size_t t = 0; t < params.size(); ++t) {
@@ -75,7 +75,7 @@ nn::Sequential small_net(const std::string& activation, bool batchnorm, double d
                          Rng& rng) {
   nn::Sequential net = nn::make_mlp({5, 6, 4, 3}, activation, batchnorm, dropout,
                                     "glorot_uniform", rng);
-  for (nn::Parameter& p : net.parameters()) {
+  for (gradlab::Parameter& p : net.parameters()) {
     const bool is_gamma = p.name.ends_with("gamma");
     if (p.name.ends_with(".b") || p.name.ends_with("beta") || is_gamma)
       *p.value = (is_gamma ? 1.0 : 0.0) + 0.3 * random_normal(p.value->n_rows, 1, rng);
@@ -94,14 +94,14 @@ struct Pass {
 
 Pass one_pass(nn::Sequential& net, nn::Loss& loss, const arma::uvec& labels,
               const std::function<arma::mat()>& forward, bool parameters_only = false) {
-  for (nn::Parameter& p : net.parameters()) p.grad->fill(arma::datum::nan);
+  for (gradlab::Parameter& p : net.parameters()) p.grad->fill(arma::datum::nan);
   Pass r{forward(), {}};
   loss.forward(r.outputs, labels);
   if (parameters_only)
     net.backward_parameters(loss.backward());
   else
     net.backward(loss.backward());
-  for (nn::Parameter& p : net.parameters()) r.gradients.push_back(*p.grad);
+  for (gradlab::Parameter& p : net.parameters()) r.gradients.push_back(*p.grad);
   return r;
 }
 
@@ -116,7 +116,7 @@ TEST_CASE("network check: every parameter of tanh MLPs, with MSE and with cross-
   nn::CrossEntropyLoss cross_entropy;
   for (nn::Loss* loss : std::vector<nn::Loss*>{&mse, &cross_entropy}) {
     nn::Sequential net = small_net("tanh", false, 0.0, rng);
-    const check::CheckReport r = check_network(net, *loss, X, labels);
+    const check::CheckResult r = check_network(net, *loss, X, labels);
     REQUIRE(r.verdict() == Verdict::pass);  // smooth: no kinks possible
   }
 }
@@ -158,7 +158,7 @@ TEST_CASE("network check: BatchNorm MLPs in train mode (tanh, ReLU) with MSE and
   for (const std::string activation : {"tanh", "relu"})
     for (nn::Loss* loss : std::vector<nn::Loss*>{&mse, &cross_entropy}) {
       nn::Sequential net = small_net(activation, true, 0.0, rng);
-      const check::CheckReport r = check_network(net, *loss, X, labels);
+      const check::CheckResult r = check_network(net, *loss, X, labels);
       if (activation == "tanh") REQUIRE(r.verdict() == Verdict::pass);
     }
 
@@ -222,7 +222,7 @@ TEST_CASE("directional check: 784-100-100-10 ReLU MLP, batch 8, 8 random directi
   nn::CrossEntropyLoss loss;
 
   // Its speed is measured in benchmarks/, not here.
-  const check::CheckReport r =
+  const check::CheckResult r =
       check::check_directional(nn::differentiable(net, loss, X, labels), 8);
   INFO(table(r));
   REQUIRE(r.tensors.size() == 1);
@@ -233,7 +233,7 @@ TEST_CASE("directional check: 784-100-100-10 ReLU MLP, batch 8, 8 random directi
   // With BatchNorm and Dropout as well.
   nn::Sequential bn_net =
       nn::make_mlp({784, 100, 100, 10}, "relu", true, 0.2, "he_normal", rng);
-  const check::CheckReport r2 =
+  const check::CheckResult r2 =
       check::check_directional(nn::differentiable(bn_net, loss, X, labels), 8);
   INFO(table(r2));
   REQUIRE(r2.contract.holds());
@@ -265,7 +265,7 @@ TEST_CASE("directional check: fails a network whose gradient is wrong in one lay
   net.add(std::make_unique<nn::Linear>(10, 3));
   nn::initialise(net, "glorot_uniform", rng);
   nn::CrossEntropyLoss loss;
-  const check::CheckReport r = check::check_directional(
+  const check::CheckResult r = check::check_directional(
       nn::differentiable(net, loss, random_normal(20, 6, rng), random_labels(3, 6, rng)), 8);
   INFO(table(r));
   REQUIRE(r.verdict() == Verdict::fail);
@@ -320,11 +320,11 @@ TEST_CASE("Sequential: parameters are named <layer index>.<name>", "[nn]") {
   Rng rng(42);
   nn::Sequential net = nn::make_mlp({4, 5, 6, 3}, "relu", true, 0.5, "he_normal", rng);
   std::vector<std::string> names;
-  for (const nn::Parameter& p : net.parameters()) names.push_back(p.name);
+  for (const gradlab::Parameter& p : net.parameters()) names.push_back(p.name);
   // 0 Linear, 1 BatchNorm, 2 ReLU, 3 Dropout, 4 Linear, 5 BatchNorm, 6 ReLU, 7 Dropout, 8 Linear
   REQUIRE(names == std::vector<std::string>{"0.W", "0.b", "1.gamma", "1.beta", "4.W", "4.b",
                                             "5.gamma", "5.beta", "8.W", "8.b"});
-  const std::vector<nn::Parameter> params = net.parameters();
+  const std::vector<gradlab::Parameter> params = net.parameters();
   REQUIRE(params[0].value == &dynamic_cast<nn::Linear&>(net.layer(0)).W);
   REQUIRE(params[0].grad == &dynamic_cast<nn::Linear&>(net.layer(0)).dW);
   REQUIRE(params[9].value->n_rows == 3);  // "8.b": the output bias
@@ -346,16 +346,16 @@ TEST_CASE("Sequential: forward in order, backward in reverse, zero_grad, set_mod
   const arma::mat dY = random_normal(3, 6, rng);
   net.backward(dY);
   std::vector<arma::mat> first;
-  for (const nn::Parameter& p : net.parameters()) first.push_back(*p.grad);
+  for (const gradlab::Parameter& p : net.parameters()) first.push_back(*p.grad);
   net.backward(dY);
-  const std::vector<nn::Parameter> params = net.parameters();
+  const std::vector<gradlab::Parameter> params = net.parameters();
   for (std::size_t i = 0; i < params.size(); ++i) {
     REQUIRE(arma::abs(first[i]).max() > 0.0);
     REQUIRE(arma::approx_equal(*params[i].grad, first[i], "absdiff", 0.0));
   }
 
   net.zero_grad();
-  for (const nn::Parameter& p : net.parameters()) {
+  for (const gradlab::Parameter& p : net.parameters()) {
     REQUIRE(p.grad->n_rows == p.value->n_rows);
     REQUIRE(p.grad->n_cols == p.value->n_cols);
     REQUIRE(arma::abs(*p.grad).max() == 0.0);
@@ -436,7 +436,7 @@ TEST_CASE("Sequential::backward_parameters: the same parameter gradients as back
     net.add(std::make_unique<nn::Linear>(5, 4));
     net.add(std::make_unique<nn::ReLU>());
     net.add(std::make_unique<nn::Linear>(4, 3));
-    for (nn::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+    for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
     const std::vector<arma::mat> full = gradients(net, false), only = gradients(net, true);
     for (std::size_t i = 0; i < full.size(); ++i) REQUIRE(arma::approx_equal(full[i], only[i], "absdiff", 0.0));
   }

@@ -26,9 +26,9 @@ void require_op_passes(const std::string& op, double max_rel = 1e-7) {
   const std::vector<check::OpCase> cases = check::op_cases(op);
   REQUIRE(cases.size() >= 4);
   for (const check::OpCase& c : cases) {
-    std::vector<check::CheckReport> reports{check::check_vjp(c.fn)};
+    std::vector<check::CheckResult> reports{check::check_vjp(c.fn)};
     if (c.small) reports.push_back(check::check_jacobian(c.fn));
-    for (check::CheckReport& r : reports) {
+    for (check::CheckResult& r : reports) {
       r.label = c.op + " [" + c.kind + "]";
       r.shape = c.shape;
       std::ostringstream table;
@@ -36,7 +36,7 @@ void require_op_passes(const std::string& op, double max_rel = 1e-7) {
       INFO(table.str());
       CHECK(r.verdict() == check::Verdict::pass);
       CHECK(r.contract.holds());
-      for (const check::TensorReport& t : r.tensors) {
+      for (const check::TensorResult& t : r.tensors) {
         CHECK(t.checked == t.rows * t.cols);
         CHECK(t.max_rel_error <= max_rel);
       }

@@ -41,7 +41,7 @@ template <class MakeOptimizer, class SetRate>
 std::vector<arma::mat> trajectory(const Quadratic& q, int steps, MakeOptimizer make,
                                   SetRate set_lr) {
   arma::mat theta = theta0, grad(arma::size(theta0), arma::fill::zeros);
-  optim::SGD sgd = make(std::vector<nn::Parameter>{{"theta", &theta, &grad}});
+  optim::SGD sgd = make(std::vector<gradlab::Parameter>{{"theta", &theta, &grad}});
   std::vector<arma::mat> iterates{theta};
   for (int k = 0; k < steps; ++k) {
     set_lr(sgd, k);

@@ -26,14 +26,14 @@ struct Model {
   arma::mat W{{0.5, -1.0, 2.0}, {1.5, 0.2, -0.3}};
   arma::mat b = arma::vec{0.1, -0.4};
   arma::mat dW = arma::mat(2, 3, arma::fill::zeros), db = arma::mat(2, 1, arma::fill::zeros);
-  std::vector<nn::Parameter> parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  std::vector<gradlab::Parameter> parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
   void backward() {
     dW = arma::mat{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}} % W - 0.5;
     db = arma::mat(arma::vec{2.0, 0.5}) % b + 0.25;
   }
 };
 
-using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<nn::Parameter>)>;
+using MakeOptimizer = std::function<std::unique_ptr<optim::Optimizer>(std::vector<gradlab::Parameter>)>;
 
 }  // namespace
 

@@ -1,13 +1,12 @@
-// Elementwise loops on the BLAS's threads (gradlab/parallel.hpp): the build loads OpenBLAS's
+// Elementwise loops on the BLAS's threads (gradlab/fast/parallel.hpp): the build loads OpenBLAS's
 // OpenMP build, the loops really run on two threads when the policy gives the products two, every
 // item is done once, and the loops give the same numbers on one thread as on two.
 #include <catch2/catch.hpp>
 
-#include "gradlab/blas.hpp"
-#include "gradlab/ops/affine.hpp"
-#include "gradlab/ops/relu.hpp"
+#include "gradlab/fast/blas.hpp"
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/optim/sgd.hpp"
-#include "gradlab/parallel.hpp"
+#include "gradlab/fast/parallel.hpp"
 #include "gradlab/random.hpp"
 #include "support.hpp"
 
@@ -23,37 +22,37 @@ TEST_CASE("parallel: the loops share the BLAS's OpenMP threads, from parallel_nu
           "[parallel][blas]") {
 #ifdef GRADLAB_OPENBLAS_OPENMP_BUILD
   // CMake linked OpenBLAS's OpenMP build: the one loaded must be it, not the system's default
-  REQUIRE(blas::shares_openmp_threads());
+  REQUIRE(fast::blas::shares_openmp_threads());
 #endif
-  if (!blas::shares_openmp_threads() || !two_threads_here()) {
-    REQUIRE(parallel::threads_for(1e9) == 1);
+  if (!fast::blas::shares_openmp_threads() || !two_threads_here()) {
+    REQUIRE(fast::parallel::threads_for(1e9) == 1);
     WARN("not checked: the BLAS is not OpenBLAS's OpenMP build, or there is one core");
     return;
   }
-  blas::ScopedThreads two(2);
-  REQUIRE(parallel::threads_for(parallel::parallel_numbers) == 2);
-  REQUIRE(parallel::threads_for(parallel::parallel_numbers - 1) == 1);
-  blas::ScopedThreads one(1);
-  REQUIRE(parallel::threads_for(1e9) == 1);  // the products' count, whatever the size
+  fast::blas::ScopedThreads two(2);
+  REQUIRE(fast::parallel::threads_for(fast::parallel::parallel_numbers) == 2);
+  REQUIRE(fast::parallel::threads_for(fast::parallel::parallel_numbers - 1) == 1);
+  fast::blas::ScopedThreads one(1);
+  REQUIRE(fast::parallel::threads_for(1e9) == 1);  // the products' count, whatever the size
 }
 
 TEST_CASE("parallel: for_slices does every item once, in one slice per thread",
           "[parallel]") {
   const int threads = two_threads_here() ? 2 : 1;
-  blas::ScopedThreads scoped(threads);
+  fast::blas::ScopedThreads scoped(threads);
   for (const arma::uword items : {0, 1, 2, 3, 7, 1000}) {
     CAPTURE(items);
     std::vector<int> done(items, 0);
     std::vector<std::pair<arma::uword, arma::uword>> slices(static_cast<std::size_t>(threads));
     std::vector<int> ran(static_cast<std::size_t>(threads), 0);
-    parallel::for_slices(items, parallel::parallel_numbers, [&](arma::uword begin, arma::uword end) {
+    fast::parallel::for_slices(items, fast::parallel::parallel_numbers, [&](arma::uword begin, arma::uword end) {
       const auto t = static_cast<std::size_t>(omp_get_thread_num());
       ++ran[t];
       slices[t] = {begin, end};
       for (arma::uword k = begin; k < end; ++k) ++done[k];
     });
     REQUIRE(std::all_of(done.begin(), done.end(), [](int d) { return d == 1; }));
-    const int expected_threads = parallel::threads_for(parallel::parallel_numbers);
+    const int expected_threads = fast::parallel::threads_for(fast::parallel::parallel_numbers);
     // every thread the policy gave ran one slice, and the slices follow each other in order
     for (int t = 0; t < expected_threads; ++t) REQUIRE(ran[static_cast<std::size_t>(t)] == 1);
     if (expected_threads == 2) {
@@ -64,7 +63,7 @@ TEST_CASE("parallel: for_slices does every item once, in one slice per thread",
   }
   // below parallel_numbers: one call for the whole range, on the calling thread
   int calls = 0;
-  parallel::for_slices(1000, parallel::parallel_numbers - 1, [&](arma::uword begin, arma::uword end) {
+  fast::parallel::for_slices(1000, fast::parallel::parallel_numbers - 1, [&](arma::uword begin, arma::uword end) {
     ++calls;
     REQUIRE(begin == 0);
     REQUIRE(end == 1000);
@@ -92,13 +91,13 @@ TEST_CASE("parallel: the step's loops give the same numbers on one thread and on
     arma::vec db;
   };
   auto run = [&](int threads) {
-    blas::ScopedThreads scoped(threads);
+    fast::blas::ScopedThreads scoped(threads);
     Results r;
-    r.relu = ops::relu_forward(Z);
-    r.relu_grad = ops::relu_backward(dY, Z);
-    r.affine = ops::affine_forward(I, b, Z);
+    r.relu = fast::relu_forward(Z);
+    r.relu_grad = fast::relu_backward(dY, Z);
+    r.affine = fast::affine_forward(I, b, Z);
     arma::mat dW;
-    ops::affine_backward_parameters(dY, Z, dW, r.db);
+    fast::affine_backward_parameters(dY, Z, dW, r.db);
     r.W = W0;
     arma::mat g = G;
     optim::SGD sgd({{"W", &r.W, &g}}, {0.05, 0.9, false, 0.0});

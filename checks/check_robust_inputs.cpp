@@ -3,7 +3,7 @@
 // wrong), while everything that reduces over a batch (softmax, losses, batch norm) or is a layer
 // refuses it with std::invalid_argument naming itself and the shape. Result files are written
 // whole or not at all. A diverged or interrupted run's figure says so.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/data/batches.hpp"
 #include "gradlab/data/synthetic.hpp"
@@ -28,9 +28,9 @@
 #include "gradlab/ops/softmax.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/ops/tanh.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/figure.hpp"
-#include "gradlab/report/files.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/output/figure.hpp"
+#include "gradlab/io/files.hpp"
 #include "gradlab/train/metrics.hpp"
 
 #include <catch2/catch.hpp>
@@ -156,9 +156,9 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
           "[robust][files]") {
   TempFolder tmp;
   const fs::path target = tmp / "deep" / "folder" / "summary.json";
-  report::write_file_atomically(target, "{\"first\": 1}\n");  // creates the folders
+  io::write_file_atomically(target, "{\"first\": 1}\n");  // creates the folders
   CHECK(read_bytes(target) == "{\"first\": 1}\n");
-  report::write_file_atomically(target, "{\"second\": 2}\n");
+  io::write_file_atomically(target, "{\"second\": 2}\n");
   CHECK(read_bytes(target) == "{\"second\": 2}\n");
   auto count = [&] {
     std::size_t n = 0;
@@ -171,7 +171,7 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
   // folder's content untouched.
   fs::create_directories(tmp / "taken" / "inside");
   std::string message =
-      error_of<std::runtime_error>([&] { report::write_file_atomically(tmp / "taken", "x"); });
+      error_of<std::runtime_error>([&] { io::write_file_atomically(tmp / "taken", "x"); });
   CHECK_THAT(message, Contains((tmp / "taken").string()));
   CHECK(fs::is_directory(tmp / "taken" / "inside"));
   std::size_t temporaries = 0;
@@ -180,21 +180,21 @@ TEST_CASE("write_file_atomically: the previous complete file or the new one, nev
   CHECK(temporaries == 0);
 
   // A folder that cannot be created (a file is in the way): an error naming the folder.
-  report::write_file_atomically(tmp / "plain-file", "x");
+  io::write_file_atomically(tmp / "plain-file", "x");
   message = error_of<std::runtime_error>(
-      [&] { report::write_file_atomically(tmp / "plain-file" / "history.csv", "x"); });
+      [&] { io::write_file_atomically(tmp / "plain-file" / "history.csv", "x"); });
   CHECK_THAT(message, Contains("plain-file"));
   CHECK(read_bytes(tmp / "plain-file") == "x");
 }
 
 TEST_CASE("figures: a diverged or interrupted run's training-curve figure says so", "[robust][figure][diverged]") {
-  const report::Figure completed = lab::history_figure("curves", "Network A", "history.csv", false, "completed");
-  const report::Figure diverged = lab::history_figure("curves", "Network A", "history.csv", false, "diverged");
-  const report::Figure interrupted = lab::history_figure("curves", "Network A", "history.csv", false, "interrupted");
+  const output::Figure completed = lab::history_figure("curves", "Network A", "history.csv", false, "completed");
+  const output::Figure diverged = lab::history_figure("curves", "Network A", "history.csv", false, "diverged");
+  const output::Figure interrupted = lab::history_figure("curves", "Network A", "history.csv", false, "interrupted");
   CHECK(completed.title == "Network A");
   CHECK_THAT(diverged.title, Contains("diverged"));
   CHECK_THAT(interrupted.title, Contains("interrupted"));
-  const std::string script = report::gnuplot_script(diverged, "curves.png", "curves.svg");
+  const std::string script = output::gnuplot_script(diverged, "curves.png", "curves.svg");
   CHECK_THAT(script, Contains("diverged") && Contains("DIVERGED"));
-  CHECK_THAT(report::gnuplot_script(completed, "curves.png", "curves.svg"), !Contains("DIVERGED"));
+  CHECK_THAT(output::gnuplot_script(completed, "curves.png", "curves.svg"), !Contains("DIVERGED"));
 }

@@ -106,7 +106,7 @@ TEST_CASE("taylor: fit_loglog_slope recovers the power of a power law", "[checke
 
 TEST_CASE("taylor: the remainder of a correct gradient falls as h^2 (slope 2)", "[checker][taylor]") {
   for (auto make : {tanh_layer, sigmoid_layer, affine_with, batchnorm_layer, softmax_ce}) {
-    const check::TaylorReport r = check::taylor_test(make(true));
+    const check::TaylorResult r = check::taylor_test(make(true));
     INFO(r.note);
     CHECK(r.verdict == Verdict::pass);
     CHECK_FALSE(r.linear);
@@ -117,7 +117,7 @@ TEST_CASE("taylor: the remainder of a correct gradient falls as h^2 (slope 2)", 
 
 TEST_CASE("taylor: the remainder of a wrong gradient falls as h (slope 1)", "[checker][taylor]") {
   for (auto make : {tanh_layer, sigmoid_layer, affine_with, batchnorm_layer, softmax_ce}) {
-    const check::TaylorReport r = check::taylor_test(make(false));
+    const check::TaylorResult r = check::taylor_test(make(false));
     INFO(r.note);
     CHECK(r.verdict == Verdict::fail);
     CHECK(std::abs(r.slope - 1.0) <= 0.2);
@@ -135,7 +135,7 @@ TEST_CASE("taylor: a function linear along v passes on rounding alone", "[checke
                            [d](const arma::mat& G) { return Mats{d->A.t() * G}; },
                            d};
   const arma::mat X0 = d->C;
-  const check::TaylorReport r = check::taylor_test(fn);
+  const check::TaylorResult r = check::taylor_test(fn);
   CHECK(r.verdict == Verdict::pass);
   CHECK(r.linear);
   CHECK(arma::approx_equal(d->C, X0, "absdiff", 0.0));  // inputs restored exactly
@@ -144,7 +144,7 @@ TEST_CASE("taylor: a function linear along v passes on rounding alone", "[checke
 TEST_CASE("taylor: every op of the catalogue passes at its standard shapes", "[checker][taylor]") {
   for (const std::string& op : check::op_names()) {
     for (check::OpCase& c : check::op_cases(op)) {
-      const check::TaylorReport r = check::taylor_test(c.fn);
+      const check::TaylorResult r = check::taylor_test(c.fn);
       INFO(op << " [" << c.kind << "]: " << r.note);
       CHECK(r.verdict == Verdict::pass);
     }

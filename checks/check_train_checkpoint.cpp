@@ -67,8 +67,8 @@ struct Snapshot {
 
 Snapshot snapshot(train::Model& m) {
   Snapshot s;
-  for (const nn::Parameter& p : m.net.parameters()) s.tensors.push_back(*p.value);
-  for (const nn::Parameter& p : m.net.state()) s.tensors.push_back(*p.value);
+  for (const gradlab::Parameter& p : m.net.parameters()) s.tensors.push_back(*p.value);
+  for (const gradlab::Parameter& p : m.net.state()) s.tensors.push_back(*p.value);
   s.optimizer = m.optimizer->export_state();
   return s;
 }
@@ -125,7 +125,7 @@ TEST_CASE("checkpoint: weights, BatchNorm running statistics and optimiser state
     train_for(a, 3, 1);
     // The running statistics moved away from their start (mean 0, variance 1): they are real state.
     bool moved = false;
-    for (const nn::Parameter& p : a.net.state()) moved |= arma::abs(*p.value).max() != 1.0 && arma::abs(*p.value).max() != 0.0;
+    for (const gradlab::Parameter& p : a.net.state()) moved |= arma::abs(*p.value).max() != 1.0 && arma::abs(*p.value).max() != 0.0;
     REQUIRE(moved);
     REQUIRE(a.optimizer->steps() == 30);
     train::save_checkpoint(tmp / (optimizer + ".ckpt"), a.net, a.optimizer.get());

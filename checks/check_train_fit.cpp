@@ -1,6 +1,7 @@
 // The training loop (train::fit) and a run (train::run): it learns, it repeats itself for a
 // seed, it evaluates where it says, it applies the schedule per round, it stops and says so
 // when the loss blows up or when asked, and it refuses data it cannot train on.
+#include "gradlab/text.hpp"
 #include "gradlab/data/synthetic.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/optim/schedule.hpp"
@@ -141,7 +142,7 @@ TEST_CASE("fit: k evaluations per epoch land at fractional epochs j/k, after the
     }
     CHECK(h.evaluations.back().epoch == 2.0);
     // history.csv holds the same points, one row each.
-    const report::Csv csv = h.to_csv();
+    const output::Csv csv = h.to_csv();
     CHECK(csv.rows() == h.evaluations.size());
   }
   // Report 002's five evaluations per epoch: 0.2, 0.4, ..., 1.0.
@@ -241,7 +242,7 @@ TEST_CASE("run: in a grid, the diverged run is marked in history.csv and summary
     c.momentum = 0.9;
     c.batch = 10;
     c.epochs = 20;
-    const fs::path out = tmp / ("lr-" + report::number(lr));
+    const fs::path out = tmp / ("lr-" + text::number(lr));
     const train::History h = train::run(c, {&train_set, nullptr, &test_set}, {out, {}, {}, {}});
     outcomes.push_back(train::to_string(h.outcome));
     const std::string csv = read_bytes(out / "history.csv");
@@ -327,15 +328,15 @@ TEST_CASE("fit: data it cannot train on is refused naming fit, the set and what 
   CHECK_THAT(message(empty, o), Contains("fit") && Contains("the 0 samples of disk train"));
   train::TrainOptions bad = o;
   bad.batch_size = 0;
-  CHECK_THAT(message(good, bad), Contains("--batch 0"));
+  CHECK_THAT(message(good, bad), Contains("batch 0"));
   bad.batch_size = 101;
-  CHECK_THAT(message(good, bad), Contains("--batch 101") && Contains("100 samples"));
+  CHECK_THAT(message(good, bad), Contains("batch 101") && Contains("100 samples"));
   bad = o;
   bad.epochs = 0;
-  CHECK_THAT(message(good, bad), Contains("--epochs"));
+  CHECK_THAT(message(good, bad), Contains("epochs 0"));
   bad = o;
   bad.evals_per_epoch = 0;
-  CHECK_THAT(message(good, bad), Contains("--evals-per-epoch"));
+  CHECK_THAT(message(good, bad), Contains("evals_per_epoch 0"));
   // Nothing was trained by any of these calls.
   CHECK(m.sgd->steps() == 0);
 }

@@ -2,7 +2,7 @@
 // Helpers shared by the checks and the test tools: a temporary folder that cleans up after
 // itself, whole-file reads and writes for building broken inputs byte by byte, the message of
 // an expected error, random labels, and whether two threads can be shown at work.
-#include "gradlab/blas.hpp"
+#include "gradlab/fast/blas.hpp"
 #include "gradlab/random.hpp"
 
 #include <armadillo>
@@ -24,7 +24,7 @@ namespace gradlab::checks {
 // Whether this machine can show the BLAS (and gradlab's loops on its threads) at work on two
 // threads: its thread count can be set, and there are two cores.
 inline bool two_threads_here() {
-  return blas::can_set_threads() && blas::available_threads() >= 2;
+  return fast::blas::can_set_threads() && fast::blas::available_threads() >= 2;
 }
 
 // A fresh folder under the system's temporary directory, removed with everything in it.

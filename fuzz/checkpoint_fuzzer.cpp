@@ -45,8 +45,8 @@ struct Snapshot {
 
 Snapshot snapshot(fuzz::CheckpointModel& m) {
   Snapshot s;
-  for (const nn::Parameter& p : m.net.parameters()) s.tensors.push_back(*p.value);
-  for (const nn::Parameter& p : m.net.state()) s.tensors.push_back(*p.value);
+  for (const gradlab::Parameter& p : m.net.parameters()) s.tensors.push_back(*p.value);
+  for (const gradlab::Parameter& p : m.net.state()) s.tensors.push_back(*p.value);
   s.optimizer = m.sgd->export_state();
   return s;
 }
@@ -66,8 +66,8 @@ bool identical(const Snapshot& a, const Snapshot& b) {
 // Puts the model back as it was, for the next input.
 void restore(fuzz::CheckpointModel& m, const Snapshot& s) {
   std::size_t k = 0;
-  for (const nn::Parameter& p : m.net.parameters()) *p.value = s.tensors[k++];
-  for (const nn::Parameter& p : m.net.state()) *p.value = s.tensors[k++];
+  for (const gradlab::Parameter& p : m.net.parameters()) *p.value = s.tensors[k++];
+  for (const gradlab::Parameter& p : m.net.state()) *p.value = s.tensors[k++];
   m.sgd->import_state(s.optimizer);
 }
 

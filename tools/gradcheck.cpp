@@ -8,9 +8,9 @@
 #include "gradlab/check/op_cases.hpp"
 #include "gradlab/check/taylor.hpp"
 #include "gradlab/check/print.hpp"
-#include "gradlab/report/table.hpp"
-#include "gradlab/cli.hpp"
-#include "gradlab/report/files.hpp"
+#include "gradlab/text.hpp"
+#include "gradlab/programs/cli.hpp"
+#include "gradlab/io/files.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -26,7 +26,7 @@ constexpr double witness_tolerance = 1e-8;
 // backward over its cases and inputs. Returns the number of ops above the tolerance.
 std::size_t print_witness(const std::vector<std::string>& ops, arma::uword batch,
                           std::uint64_t seed) {
-  report::Table table({"op", "cases", "tensors", "max rel diff", "worst", "verdict"});
+  text::Table table({"op", "cases", "tensors", "max rel diff", "worst", "verdict"});
   std::size_t failed = 0;
   for (const std::string& op : ops) {
     std::size_t cases = 0, tensors = 0;
@@ -43,15 +43,15 @@ std::size_t print_witness(const std::vector<std::string>& ops, arma::uword batch
     }
     const bool pass = worst <= witness_tolerance;
     failed += !pass;
-    table.add_row({op, std::to_string(cases), std::to_string(tensors), report::sci(worst), where,
+    table.add_row({op, std::to_string(cases), std::to_string(tensors), text::sci(worst), where,
                    pass ? "PASS" : "FAIL"});
   }
   std::cout << "\nautograd witness: tape gradient vs manual backward, same inputs and upstream "
                "gradient\n";
   table.print(std::cout);
-  std::cout << (failed == 0 ? "autograd and manual agree within " + report::sci(witness_tolerance)
+  std::cout << (failed == 0 ? "autograd and manual agree within " + text::sci(witness_tolerance)
                             : std::to_string(failed) + " ops differ by more than " +
-                                  report::sci(witness_tolerance))
+                                  text::sci(witness_tolerance))
             << '\n';
   return failed;
 }
@@ -60,16 +60,16 @@ std::size_t print_witness(const std::vector<std::string>& ops, arma::uword batch
 // gradient, 1 for a wrong one; "linear" when the remainder is rounding only). Returns the
 // number of cases that FAIL.
 std::size_t print_taylor(const std::vector<std::string>& ops, arma::uword batch, std::uint64_t seed) {
-  report::Table table({"case", "slope", "points fitted", "verdict", "note"});
+  text::Table table({"case", "slope", "points fitted", "verdict", "note"});
   std::size_t failed = 0, cases = 0;
   check::TaylorOptions options;
   options.seed = seed;
   for (const std::string& op : ops) {
     for (check::OpCase& c : check::op_cases(op, batch, seed)) {
-      const check::TaylorReport r = check::taylor_test(c.fn, options);
+      const check::TaylorResult r = check::taylor_test(c.fn, options);
       failed += r.verdict == check::Verdict::fail;
       ++cases;
-      table.add_row({c.op + " [" + c.kind + "]", r.linear ? "linear" : report::fixed(r.slope, 2),
+      table.add_row({c.op + " [" + c.kind + "]", r.linear ? "linear" : text::fixed(r.slope, 2),
                      std::to_string(r.fitted), check::to_string(r.verdict), r.note});
     }
   }
@@ -133,16 +133,16 @@ int main(int argc, char** argv) {
     options.step = step;
     options.seed = seed;
 
-    std::vector<check::CheckReport> reports;
+    std::vector<check::CheckResult> reports;
     for (const std::string& op : ops) {
       for (check::OpCase& c : check::op_cases(op, batch, seed)) {
         const std::string label = c.op + " [" + c.kind + "]";
-        check::CheckReport vjp = check::check_vjp(c.fn, options);
+        check::CheckResult vjp = check::check_vjp(c.fn, options);
         vjp.label = label;
         vjp.shape = c.shape;
         reports.push_back(std::move(vjp));
         if (c.small) {
-          check::CheckReport jacobian = check::check_jacobian(c.fn, options);
+          check::CheckResult jacobian = check::check_jacobian(c.fn, options);
           jacobian.label = label;
           jacobian.shape = c.shape;
           reports.push_back(std::move(jacobian));
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
               << check::to_string(options.scheme) << ", step " << options.effective_step()
               << ", tolerance |a - n| <= " << options.effective_tolerance().atol << " + "
               << options.effective_tolerance().rtol << " |n|; largest relative error "
-              << report::sci(worst_rel) << "\n"
+              << text::sci(worst_rel) << "\n"
               << (failed == 0 ? "all checks pass" : std::to_string(failed) + " checks FAIL") << '\n';
 
     if (!json_path.empty()) {
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
       j["checks"] = nlohmann::json::array();
       for (const auto& r : reports) j["checks"].push_back(check::to_json(r));
       try {
-        report::write_file_atomically(json_path, j.dump(2) + "\n");
+        io::write_file_atomically(json_path, j.dump(2) + "\n");
       } catch (const std::runtime_error& e) {
         throw std::runtime_error("--json " + json_path + ": " + e.what());  // name the option and file
       }

@@ -1,8 +1,8 @@
 // make-index: gathers every figure and table under an output folder (out/ by default) into one
 // page, out/index.html, readable offline: the gradient-check table, then each lab's and
 // benchmark's "report | ours" tables and figures.
-#include "gradlab/cli.hpp"
-#include "gradlab/report/files.hpp"
+#include "gradlab/programs/cli.hpp"
+#include "gradlab/io/files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         "img{max-width:560px;border:1px solid #ddd}.PASS{color:#080}.FAIL{color:#c00;font-weight:bold}"
         ".KINK{color:#a60}</style></head><body>\n<h1>gradlab results</h1>\n<ul>\n" +
         contents + "</ul>\n" + body + "</body></html>\n";
-    gradlab::report::write_file_atomically(fs::path(out) / "index.html", html);
+    gradlab::io::write_file_atomically(fs::path(out) / "index.html", html);
     std::cout << "wrote " << (fs::path(out) / "index.html").string() << ": " << sections.size()
               << " sections, " << figures << " figures\n";
     return 0;

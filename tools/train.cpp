@@ -3,13 +3,13 @@
 // Writes history.csv (after every evaluation) and summary.json to --out, atomically.
 // Exit status: 0 when the run completed, 1 when it diverged or failed, 2 on bad usage,
 // 130 when interrupted (what was measured is written).
-#include "gradlab/cli.hpp"
+#include "gradlab/programs/cli.hpp"
 #include "gradlab/data/mnist.hpp"
 #include "gradlab/data/split.hpp"
 #include "gradlab/data/synthetic.hpp"
-#include "gradlab/interrupt.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/programs/interrupt.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <unistd.h>
@@ -47,7 +47,7 @@ std::vector<arma::uword> parse_arch(const std::string& text) {
 void require_writable(const std::string& option, const std::filesystem::path& folder,
                       const std::string& shown) {
   try {
-    report::write_file_atomically(folder / ".write-test", "");
+    io::write_file_atomically(folder / ".write-test", "");
     std::filesystem::remove(folder / ".write-test");
   } catch (const std::exception& e) {
     throw std::invalid_argument(option + " " + shown + " cannot be written: " + e.what());
@@ -55,7 +55,7 @@ void require_writable(const std::string& option, const std::filesystem::path& fo
 }
 
 std::string percent(double fraction) {
-  return fraction == fraction ? report::fixed(100.0 * fraction, 2) + "%" : "-";
+  return fraction == fraction ? text::fixed(100.0 * fraction, 2) + "%" : "-";
 }
 
 }  // namespace
@@ -143,16 +143,16 @@ int main(int argc, char** argv) {
     const train::History h =
         train::run(c, sets, files, &interrupt_flag(), ::isatty(STDERR_FILENO) != 0);
 
-    report::Table table({"epoch", "train loss", "train acc", "validation acc", "test acc", "seconds"});
+    text::Table table({"epoch", "train loss", "train acc", "validation acc", "test acc", "seconds"});
     for (const train::Evaluation& e : h.evaluations)
-      table.add_row({report::fixed(e.epoch, 2), report::sci(e.train.loss, 4), percent(e.train.accuracy),
-                     percent(e.validation.accuracy), percent(e.test.accuracy), report::fixed(e.seconds, 2)});
+      table.add_row({text::fixed(e.epoch, 2), text::sci(e.train.loss, 4), percent(e.train.accuracy),
+                     percent(e.validation.accuracy), percent(e.test.accuracy), text::fixed(e.seconds, 2)});
     table.print(std::cout);
     double mean_epoch = 0.0;
     for (double s : h.epoch_seconds) mean_epoch += s / static_cast<double>(h.epoch_seconds.size());
     std::cout << "outcome: " << train::to_string(h.outcome)
               << (h.note.empty() ? "" : " (" + h.note + ")") << "; mean epoch time "
-              << report::fixed(mean_epoch, 2) << " s\n";
+              << text::fixed(mean_epoch, 2) << " s\n";
     if (!out.empty()) std::cout << "history and summary written to " << out << '\n';
     if (h.outcome == train::Outcome::interrupted) return 130;
     return h.outcome == train::Outcome::completed ? 0 : 1;

@@ -5,7 +5,7 @@
 // Each 28 x 28 image of class k (0-9) holds a bright block of 6 x 5 pixels at a place of its own
 // (two rows of five places) over uniform noise in [0, 0.3], so a network can learn the classes
 // in an epoch or two; labels cycle through 0-9 in a shuffled order.
-#include "gradlab/cli.hpp"
+#include "gradlab/programs/cli.hpp"
 #include "gradlab/data/idx.hpp"
 #include "gradlab/random.hpp"
 

@@ -16,15 +16,15 @@
 // Writes out/lab-batchnorm/: gradients.csv, runs/<variant>/history.csv + summary.json,
 // test-accuracy.csv, history.csv (the tuned MLP), comparison.csv, figures (PNG + SVG + .gp),
 // summary.json.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/data/cifar10.hpp"
 #include "gradlab/data/split.hpp"
-#include "gradlab/interrupt.hpp"
+#include "gradlab/programs/interrupt.hpp"
 #include "gradlab/ops/batchnorm.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <algorithm>
@@ -139,8 +139,8 @@ Agreement compare(const Case& c, std::uint64_t seed, double tolerance) {
 
   Agreement r;
   // No commas: the label is a CSV cell.
-  r.shape = "D " + std::to_string(c.D) + " B " + std::to_string(c.B) + " X spread " + report::number(c.scale) +
-            (c.step > 0 ? " step " + report::sci(c.step, 1) : "") + (c.judged ? "" : " (not judged)");
+  r.shape = "D " + std::to_string(c.D) + " B " + std::to_string(c.B) + " X spread " + text::number(c.scale) +
+            (c.step > 0 ? " step " + text::sci(c.step, 1) : "") + (c.judged ? "" : " (not judged)");
   r.closed_vs_staged = std::max({max_abs(a.dX, b.dX), max_abs(a.dgamma, b.dgamma), max_abs(a.dbeta, b.dbeta)});
   r.closed_vs_numeric = std::max({max_abs(a.dX, nX), max_abs(a.dgamma, ngamma), max_abs(a.dbeta, nbeta)});
   r.staged_vs_numeric = std::max({max_abs(b.dX, nX), max_abs(b.dgamma, ngamma), max_abs(b.dbeta, nbeta)});
@@ -164,7 +164,7 @@ Agreement compare(const Case& c, std::uint64_t seed, double tolerance) {
     return d;
   };
   for (bool staged : {false, true}) {
-    const check::CheckReport rep = check::check_vjp(differentiable(staged), o);
+    const check::CheckResult rep = check::check_vjp(differentiable(staged), o);
     double rel = 0;
     for (const auto& t : rep.tensors) rel = std::max(rel, t.max_rel_error);
     (staged ? r.staged_check : r.closed_check) = rep.verdict();
@@ -236,8 +236,8 @@ int main(int argc, char** argv) {
     // brings it down.
     const std::vector<Case> cases = {{3, 2, 1.0},  {5, 8, 1.0},          {16, 64, 1.0},
                                      {8, 3, 10.0}, {4, 16, 1e-2, false}, {4, 16, 1e-2, false, 1e-7}};
-    report::Table gt({"case", "|a - b|", "|a - c|", "|b - c|", "check_vjp (a)", "check_vjp (b)", "agree"});
-    report::Csv gcsv({"case", "label", "closed_vs_staged", "closed_vs_numeric", "staged_vs_numeric",
+    text::Table gt({"case", "|a - b|", "|a - c|", "|b - c|", "check_vjp (a)", "check_vjp (b)", "agree"});
+    output::Csv gcsv({"case", "label", "closed_vs_staged", "closed_vs_numeric", "staged_vs_numeric",
                       "closed_check", "staged_check", "judged"});
     bool agree_all = true;
     double worst_ab = 0, worst_ac = 0, worst_bc = 0;
@@ -255,11 +255,11 @@ int main(int argc, char** argv) {
         worst_ac = std::max(worst_ac, r.closed_vs_numeric);
         worst_bc = std::max(worst_bc, r.staged_vs_numeric);
       }
-      gt.add_row({r.shape, report::sci(r.closed_vs_staged), report::sci(r.closed_vs_numeric),
-                  report::sci(r.staged_vs_numeric), check::to_string(r.closed_check),
+      gt.add_row({r.shape, text::sci(r.closed_vs_staged), text::sci(r.closed_vs_numeric),
+                  text::sci(r.staged_vs_numeric), check::to_string(r.closed_check),
                   check::to_string(r.staged_check), agree ? "yes" : (c.judged ? "NO" : "no (shown)")});
-      gcsv.add_row({std::to_string(i + 1), r.shape, report::number(r.closed_vs_staged),
-                    report::number(r.closed_vs_numeric), report::number(r.staged_vs_numeric),
+      gcsv.add_row({std::to_string(i + 1), r.shape, text::number(r.closed_vs_staged),
+                    text::number(r.closed_vs_numeric), text::number(r.staged_vs_numeric),
                     check::to_string(r.closed_check), check::to_string(r.staged_check), c.judged ? "1" : "0"});
       gjson.push_back({{"case", r.shape}, {"closed_vs_staged", r.closed_vs_staged},
                        {"closed_vs_numeric", r.closed_vs_numeric}, {"staged_vs_numeric", r.staged_vs_numeric},
@@ -268,12 +268,12 @@ int main(int argc, char** argv) {
     }
     gt.print(std::cout);
     std::cout << (agree_all ? "the three gradients agree to " : "DISAGREEMENT: the gradients differ by more than ")
-              << report::sci(tolerance, 1) << " in every judged case\n"
+              << text::sci(tolerance, 1) << " in every judged case\n"
               << "(not judged: X with a spread of 0.01 around 0.5, where the default step 1e-5 |x| is a thousandth\n"
               << " of the spread: the finite differences are off by their truncation error, not the backward pass)\n";
     gcsv.write(options.out / "gradients.csv");
     {
-      report::Figure f;
+      output::Figure f;
       f.name = "gradients";
       f.title = "Batch norm backward: largest |difference| between the three gradients, per case";
       f.xlabel = "case: D features x B samples, s = spread of X, h = step if not 1e-5 (*: shown, not judged)";
@@ -283,8 +283,8 @@ int main(int argc, char** argv) {
       std::string tics = "set xtics (";
       for (std::size_t i = 0; i < cases.size(); ++i)
         tics += std::string(i ? ", " : "") + "\"" + std::to_string(cases[i].D) + "x" + std::to_string(cases[i].B) +
-                (cases[i].judged ? "" : "*") + "\\ns " + report::number(cases[i].scale) +
-                (cases[i].step > 0 ? "\\nh " + report::sci(cases[i].step, 0) : "") + "\" " + std::to_string(i + 1);
+                (cases[i].judged ? "" : "*") + "\\ns " + text::number(cases[i].scale) +
+                (cases[i].step > 0 ? "\\nh " + text::sci(cases[i].step, 0) : "") + "\" " + std::to_string(i + 1);
       f.commands = {"set key inside left top box opaque", "set bmargin 6", "set xlabel offset 0,-1.5", tics + ")", "set xrange [0.5:" + std::to_string(cases.size()) + ".5]",
                     "set yrange [1e-18:1e-3]"};
       // A zero difference has no logarithm: plot it at 1e-17 (the floor of the axis).
@@ -294,7 +294,7 @@ int main(int argc, char** argv) {
       f.series = {{"gradients.csv", "case", floored("closed_vs_staged"), "closed form vs staged", "points", "pt 7 ps 1.5 lc rgb '#1f77b4'", ""},
                   {"gradients.csv", "case", floored("closed_vs_numeric"), "closed form vs finite differences", "points", "pt 4 ps 2.2 lw 2 lc rgb '#d62728'", ""},
                   {"gradients.csv", "case", floored("staged_vs_numeric"), "staged vs finite differences", "points", "pt 9 ps 1.0 lc rgb '#2ca02c'", ""},
-                  {"gradients.csv", "case", "(" + report::number(tolerance) + ")", "tolerance " + report::sci(tolerance, 1), "lines", "dt 2 lw 2 lc rgb '#444444'", ""}};
+                  {"gradients.csv", "case", "(" + text::number(tolerance) + ")", "tolerance " + text::sci(tolerance, 1), "lines", "dt 2 lw 2 lc rgb '#444444'", ""}};
       lab::render_or_warn(f, options.out);
     }
 
@@ -302,10 +302,10 @@ int main(int argc, char** argv) {
                           (on_cifar ? "CIFAR-10" : "MNIST (the report's accuracies are for CIFAR-10)") +
                           ": report vs gradlab");
     table.add("batch norm dX: closed form (eq. 20) vs staged derivation (eqs. 17-19)", "equal (derived)",
-              "max |diff| " + report::sci(worst_ab), agree_all ? "" : "DISAGREE");
+              "max |diff| " + text::sci(worst_ab), agree_all ? "" : "DISAGREE");
     table.add("batch norm: closed form vs finite differences", "checked against autograd",
-              "max |diff| " + report::sci(worst_ac), "central differences; tolerance " + report::sci(tolerance, 1));
-    table.add("batch norm: staged vs finite differences", "-", "max |diff| " + report::sci(worst_bc));
+              "max |diff| " + text::sci(worst_ac), "central differences; tolerance " + text::sci(tolerance, 1));
+    table.add("batch norm: staged vs finite differences", "-", "max |diff| " + text::sci(worst_bc));
 
     // ------------------------------------------------------------- part 2: training
     nlohmann::json runs = nlohmann::json::array();
@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
       }
       std::sort(variants.begin(), variants.end(), [](const Variant& a, const Variant& b) { return a.key < b.key; });
 
-      report::Table rt({"variant", "batch", "epochs", "final test", "best test", "test at best val", "train (final)", "outcome"});
+      text::Table rt({"variant", "batch", "epochs", "final test", "best test", "test at best val", "train (final)", "outcome"});
       struct Done {
         std::string key;
         double final_test, best_test, test_at_val;
@@ -396,7 +396,7 @@ int main(int argc, char** argv) {
       rt.print(std::cout);
 
       // One figure: test accuracy against epoch, one line per variant.
-      report::Figure f;
+      output::Figure f;
       f.name = "test-accuracy";
       f.title = data_name + ": test accuracy of the MLPs with and without batch norm";
       f.xlabel = "epoch";
@@ -422,7 +422,7 @@ int main(int argc, char** argv) {
       auto acc = [&](const Done* d) {
         if (!d) return std::string("-");
         return lab::percent(d->best_test, 2) + " (final " + lab::percent(d->final_test, 2) + ")" +
-               (d->outcome == "completed" ? "" : "; " + d->outcome + " at epoch " + report::fixed(d->epochs, 2));
+               (d->outcome == "completed" ? "" : "; " + d->outcome + " at epoch " + text::fixed(d->epochs, 2));
       };
       table.add("default MLP: best test accuracy", "47.2%", acc(find("default")),
                 on + "100 ReLU, SGD 2e-3, batch 200, " + std::to_string(plain.epochs) + " epochs (assignment: 1500 steps)");
@@ -433,7 +433,7 @@ int main(int argc, char** argv) {
       table.add("tuned MLP + batch norm: best test accuracy", "worse than without", acc(find("tuned-bn")));
       if (const Done *a = find("tuned"), *b = find("tuned-bn"); a && b)
         table.add("batch norm in the tuned MLP: change in best test accuracy", "negative (did not help)",
-                  (b->best_test >= a->best_test ? "+" : "") + report::fixed(100.0 * (b->best_test - a->best_test), 2) + " points");
+                  (b->best_test >= a->best_test ? "+" : "") + text::fixed(100.0 * (b->best_test - a->best_test), 2) + " points");
     } else {
       table.add("MLP training", "47.2% / 58.3% (CIFAR-10)", "skipped", "MNIST is not available; give --data or --cifar");
     }
@@ -446,7 +446,7 @@ int main(int argc, char** argv) {
                                  {"table", table.json()},
                                  {"runs", runs}});
     if (!agree_all) {
-      std::cout << "FAIL: the three batch norm gradients do not agree to " << report::sci(tolerance, 1) << '\n';
+      std::cout << "FAIL: the three batch norm gradients do not agree to " << text::sci(tolerance, 1) << '\n';
       return 1;
     }
     if (interrupt_flag()) {

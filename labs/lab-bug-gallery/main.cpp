@@ -15,7 +15,7 @@
 // figures, training-<bug>.csv, summary.json. Exit status 1 when the default check (check_vjp,
 // central differences, default step and tolerance) misses any bug or fails a network without a
 // bug: "every bug caught" is a test (checks/CMakeLists.txt).
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/check/taylor.hpp"
 #include "gradlab/data/synthetic.hpp"
@@ -24,9 +24,9 @@
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/random.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/metrics.hpp"
 
 #include <cmath>
@@ -335,7 +335,7 @@ TrainResult train_with(const BugInfo& info, const data::Dataset& train_set, cons
   const double lr = 0.1;
   const arma::uword batch = 16;
   Rng rng(seed + 7);
-  report::Csv csv({"epoch", "train_loss", "test_accuracy"});
+  output::Csv csv({"epoch", "train_loss", "test_accuracy"});
   TrainResult r;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const arma::uvec order = random_permutation(train_set.size(), rng);
@@ -379,9 +379,9 @@ std::vector<Setting> settings() {
   using S = check::Scheme;
   std::vector<Setting> s;
   for (double step : {1e-2, 1e-4, 1e-5, 1e-6, 1e-8})
-    s.push_back({"central " + report::sci(step, 1) + (step == 1e-5 ? " (default)" : ""), Setting::vjp, S::central, step});
+    s.push_back({"central " + text::sci(step, 1) + (step == 1e-5 ? " (default)" : ""), Setting::vjp, S::central, step});
   for (double step : {1e-2, 1e-4, 1e-6, 1e-8})
-    s.push_back({"forward " + report::sci(step, 1) + (step == 1e-8 ? " (default)" : ""), Setting::vjp, S::forward, step});
+    s.push_back({"forward " + text::sci(step, 1) + (step == 1e-8 ? " (default)" : ""), Setting::vjp, S::forward, step});
   s.push_back({"float central 1e-3", Setting::vjp, S::central, 1e-3, true});
   s.push_back({"float central 1e-5", Setting::vjp, S::central, 1e-5, true});
   s.push_back({"directional x4 (fast)", Setting::directional, S::central, 0.0});
@@ -403,7 +403,7 @@ bool caught_by(const Setting& s, const BugInfo& info, const data::Dataset& batch
   o.seed = seed;
   // A float check needs a float tolerance: 1e-2 relative, 1e-4 absolute (the loosest in use).
   if (s.in_float) o.tolerance = check::Tolerance{1e-4, 1e-2};
-  const check::CheckReport r = s.kind == Setting::directional ? check::check_directional(fn, 4, o) : check::check_vjp(fn, o);
+  const check::CheckResult r = s.kind == Setting::directional ? check::check_directional(fn, 4, o) : check::check_vjp(fn, o);
   return r.verdict() == check::Verdict::fail;
 }
 
@@ -445,10 +445,10 @@ int main(int argc, char** argv) {
     for (const BugInfo& c : control_list)
       baseline[c.key] = train_with(c, train_set, test_set, epochs, seed, options.out / ("training-" + c.key + ".csv"));
 
-    report::Csv table_csv({"bug", "verdict (default check)", "max rel err", "where (heatmap tensor and worst element)",
+    output::Csv table_csv({"bug", "verdict (default check)", "max rel err", "where (heatmap tensor and worst element)",
                            "its max |a - n| / max|n|", "contract", "test accuracy with the bug",
                            "without (control)", "training hides it?"});
-    report::Table table({"bug", "verdict", "max rel err", "where (heatmap)", "contract",
+    text::Table table({"bug", "verdict", "max rel err", "where (heatmap)", "contract",
                          "accuracy with bug", "without", "training hides it?"});
     nlohmann::json bug_json = nlohmann::json::array();
     bool all_caught = true;
@@ -456,7 +456,7 @@ int main(int argc, char** argv) {
       const bool is_bug = b.bug != Bug::none;
       check::Options o;
       o.seed = seed;
-      const check::CheckReport r = check::check_vjp(differentiable(b, check_batch, seed), o);
+      const check::CheckResult r = check::check_vjp(differentiable(b, check_batch, seed), o);
       const bool caught = r.verdict() == check::Verdict::fail;
       if (is_bug ? !caught : caught) all_caught = false;
       // Where the error sits: |analytic - numeric| element by element, every tensor, from a
@@ -491,12 +491,12 @@ int main(int argc, char** argv) {
       for (const auto& t : r.tensors) max_rel = std::max(max_rel, t.max_rel_error);
       {
         const arma::mat& diff = worst_diff;
-        report::Csv heat({"column", "row", "abs_error"});
+        output::Csv heat({"column", "row", "abs_error"});
         for (arma::uword c = 0; c < diff.n_cols; ++c)
           for (arma::uword rr = 0; rr < diff.n_rows; ++rr)
             heat.add_row(std::vector<double>{double(c), double(rr), std::max(diff(rr, c), 1e-18)});
         heat.write(options.out / ("heatmap-" + b.key + ".csv"));
-        report::Figure f;
+        output::Figure f;
         f.name = "heatmap-" + b.key;
         f.title = b.title + ": |analytic - numeric| over " + tensor + " (" + std::to_string(diff.n_rows) + "x" +
                   std::to_string(diff.n_cols) + ")" + (second_call ? ", 2nd backward call" : "");
@@ -522,10 +522,10 @@ int main(int argc, char** argv) {
       const std::string hides = !is_bug ? "-" : hidden_by_training ? "yes: it still learns" : "no: training visibly suffers";
       const std::string contract = r.contract.holds() ? "ok" : "BROKEN: " + r.contract.problem;
       const std::string where = tensor + " " + worst_at + (second_call ? " (2nd call)" : "");
-      table.add_row({b.key, check::to_string(r.verdict()), report::sci(max_rel), where,
+      table.add_row({b.key, check::to_string(r.verdict()), text::sci(max_rel), where,
                      r.contract.holds() ? "ok" : "BROKEN", accuracy, lab::percent(base.accuracy), hides});
-      table_csv.add_row({cell(b.title), check::to_string(r.verdict()), report::sci(max_rel), cell(where),
-                         report::sci(worst_error), cell(contract), accuracy, lab::percent(base.accuracy), hides});
+      table_csv.add_row({cell(b.title), check::to_string(r.verdict()), text::sci(max_rel), cell(where),
+                         text::sci(worst_error), cell(contract), accuracy, lab::percent(base.accuracy), hides});
       bug_json.push_back({{"bug", b.key}, {"title", b.title}, {"verdict", check::to_string(r.verdict())},
                           {"caught", caught}, {"max_rel_error", max_rel}, {"worst_tensor", tensor},
                           {"contract", contract}, {"accuracy", tr.accuracy}, {"diverged", tr.diverged},
@@ -535,18 +535,18 @@ int main(int argc, char** argv) {
               << " epochs, momentum SGD)\n";
     table.print(std::cout);
     table_csv.write(options.out / "table-bugs.csv");
-    report::write_file_atomically(options.out / "table-bugs.csv.title",
+    io::write_file_atomically(options.out / "table-bugs.csv.title",
                                   "The bug gallery: the default check's verdict and error, and what training does with the bug\n");
 
     // The kill matrix.
     const std::vector<Setting> setting_list = settings();
-    report::Csv kill({"setting", "row", "value", "mark"});
-    report::Csv kill_table_columns([&] {
+    output::Csv kill({"setting", "row", "value", "mark"});
+    output::Csv kill_table_columns([&] {
       std::vector<std::string> c{"bug"};
       for (const Setting& s : setting_list) c.push_back(s.label);
       return c;
     }());
-    report::Csv kill_table(kill_table_columns.columns());
+    output::Csv kill_table(kill_table_columns.columns());
     nlohmann::json kill_json = nlohmann::json::array();
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const bool is_bug = rows[i].bug != Bug::none;
@@ -556,7 +556,7 @@ int main(int argc, char** argv) {
         // 0 missed, 1 caught (bugs); 2 passes, 3 false alarm (controls).
         const double value = is_bug ? (fail ? 1.0 : 0.0) : (fail ? 3.0 : 2.0);
         const std::string mark = is_bug ? (fail ? "caught" : "MISSED") : (fail ? "FALSE ALARM" : "pass");
-        kill.add_row({std::to_string(j), std::to_string(i), report::number(value), mark});
+        kill.add_row({std::to_string(j), std::to_string(i), text::number(value), mark});
         line.push_back(mark);
         kill_json.push_back({{"row", rows[i].key}, {"setting", setting_list[j].label}, {"fails", fail}});
       }
@@ -564,9 +564,9 @@ int main(int argc, char** argv) {
     }
     kill.write(options.out / "kill-matrix.csv");
     kill_table.write(options.out / "table-kill-matrix.csv");
-    report::write_file_atomically(options.out / "table-kill-matrix.csv.title",
+    io::write_file_atomically(options.out / "table-kill-matrix.csv.title",
                                   "Kill matrix: which checker settings catch which bug (controls: no bug)\n");
-    report::Figure km;
+    output::Figure km;
     km.name = "kill-matrix";
     km.title = "Kill matrix: which checker settings catch which bug";
     km.xlabel = "checker setting";
@@ -575,9 +575,9 @@ int main(int argc, char** argv) {
     km.height = 820;
     std::string xtics = "set xtics rotate by 40 right (", ytics = "set ytics (";
     for (std::size_t j = 0; j < setting_list.size(); ++j)
-      xtics += (j ? ", " : "") + report::gnuplot_quote(setting_list[j].label) + " " + std::to_string(j);
+      xtics += (j ? ", " : "") + output::gnuplot_quote(setting_list[j].label) + " " + std::to_string(j);
     for (std::size_t i = 0; i < rows.size(); ++i)
-      ytics += (i ? ", " : "") + report::gnuplot_quote(rows[i].title) + " " + std::to_string(i);
+      ytics += (i ? ", " : "") + output::gnuplot_quote(rows[i].title) + " " + std::to_string(i);
     km.commands = {xtics + ")", ytics + ")", "set yrange [" + std::to_string(rows.size()) + "-0.5:-0.5]",
                    "set xrange [-0.5:" + std::to_string(setting_list.size()) + "-0.5]",
                    "set palette maxcolors 4",

@@ -11,20 +11,20 @@
 // Writes out/lab-circle/: the gradient check (gradcheck.json), per run and seed history CSVs,
 // the loss-curve, accuracy and decision-boundary figures (PNG + SVG + .gp), the final-accuracy
 // table, comparison.csv and summary.json.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/check/print.hpp"
 #include "gradlab/data/batches.hpp"
 #include "gradlab/data/synthetic.hpp"
-#include "gradlab/interrupt.hpp"
+#include "gradlab/programs/interrupt.hpp"
 #include "gradlab/nn/init.hpp"
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/ops/tanh.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/history.hpp"
 #include "gradlab/train/metrics.hpp"
 
@@ -168,8 +168,8 @@ Run train_by_hand(CircleNet net, const data::Dataset& train_set, const data::Dat
     h.evaluations.push_back(e);
     if (!std::isfinite(e.train.loss) && h.outcome == train::Outcome::completed) {
       h.outcome = train::Outcome::diverged;
-      h.note = "the training loss became " + report::number(e.train.loss) + " at epoch " +
-               report::number(epoch);
+      h.note = "the training loss became " + text::number(e.train.loss) + " at epoch " +
+               text::number(epoch);
     }
   };
   evaluate(0);
@@ -181,7 +181,7 @@ Run train_by_hand(CircleNet net, const data::Dataset& train_set, const data::Dat
       const Forward f = forward(net, b.X, b.labels);
       if (!std::isfinite(f.loss)) {
         h.outcome = train::Outcome::diverged;
-        h.note = "the batch loss became " + report::number(f.loss) + " at epoch " +
+        h.note = "the batch loss became " + text::number(f.loss) + " at epoch " +
                  std::to_string(epoch) + ", step " + std::to_string(step + 1);
         break;
       }
@@ -221,7 +221,7 @@ struct Setting {
   std::string description;  // both settings in words: "full batch (B = 200), lr 0.1"
 };
 
-std::string rate_text(double eta) { return report::number(eta); }
+std::string rate_text(double eta) { return text::number(eta); }
 
 std::string seeds_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " seed" : " seeds"); }
 
@@ -238,7 +238,7 @@ void boundary_figure(const CircleNet& net, const std::string& key, const std::st
                      const std::filesystem::path& out) {
   const int n = 180;
   const double lo = -2.25, hi = 2.25;
-  report::Csv grid({"x1", "x2", "class"});
+  output::Csv grid({"x1", "x2", "class"});
   arma::mat points(2, n + 1);
   for (int i = 0; i <= n; ++i) {
     const double x1 = lo + (hi - lo) * i / n;
@@ -249,20 +249,20 @@ void boundary_figure(const CircleNet& net, const std::string& key, const std::st
       grid.add_row(std::vector<double>{x1, points(1, j), static_cast<double>(predicted(j))});
   }
   grid.write(out / ("boundary-" + key + ".csv"));
-  report::Figure f;
+  output::Figure f;
   f.name = "boundary-" + key;
   f.title = title;
   f.xlabel = "x1 (coordinate, no unit)";
   f.ylabel = "x2 (coordinate, no unit)";
   f.width = 700;
   f.height = 700;
-  const std::string range = "[" + report::number(lo) + ":" + report::number(hi) + "]";
+  const std::string range = "[" + text::number(lo) + ":" + text::number(hi) + "]";
   f.commands = {"set size ratio -1", "set xrange " + range, "set yrange " + range,
                 "set palette defined (0 '#fde0dd', 1 '#deebf7')", "unset colorbox",
                 "set key outside bottom center horizontal",
-                "set object 1 circle at 0,0 size " + report::number(data::circles_inner_radius) +
+                "set object 1 circle at 0,0 size " + text::number(data::circles_inner_radius) +
                     " front fillstyle empty border lc rgb '#555555' dt 2 lw 1",
-                "set object 2 circle at 0,0 size " + report::number(data::circles_ring_inner) +
+                "set object 2 circle at 0,0 size " + text::number(data::circles_ring_inner) +
                     " front fillstyle empty border lc rgb '#555555' dt 2 lw 1"};
   f.series = {{"boundary-" + key + ".csv", "x1", "x2", "predicted class (shading)", "image", "", "class"},
               {"test-points.csv", "x1", "(column('label') == 1 ? column('x2') : 1/0)",
@@ -275,7 +275,7 @@ void boundary_figure(const CircleNet& net, const std::string& key, const std::st
 // A loss series that stops before a diverged row (whose loss is not finite): a diverged run is
 // marked in its legend entry and drawn with open circles (so even one finite point shows), not
 // drawn as garbage.
-report::Series loss_series(const std::string& csv, const std::string& x, const std::string& title,
+output::Series loss_series(const std::string& csv, const std::string& x, const std::string& title,
                            const std::string& style, bool diverged) {
   return {csv, x, "(strcol('status') eq 'diverged' ? 1/0 : column('train_loss'))", title,
           diverged ? "linespoints" : "lines", style + (diverged ? " pt 6 ps 1.2" : ""), ""};
@@ -317,9 +317,9 @@ int main(int argc, char** argv) {
     // mini-batch run reached (larger weights, more saturated tanh units).
     Rng check_rng(options.seed + 1000);
     data::Dataset check_batch = data::make_circles(16, check_rng);
-    std::vector<check::CheckReport> checks;
+    std::vector<check::CheckResult> checks;
     auto run_check = [&](const CircleNet& net, const std::string& label) {
-      check::CheckReport r = check::check_vjp(differentiable(net, check_batch));
+      check::CheckResult r = check::check_vjp(differentiable(net, check_batch));
       r.label = "2-4-2 by hand, " + label;
       r.shape = "x 2x16, W_h 4x2, b_h 4, W_y 2x4, b_y 2";
       checks.push_back(r);
@@ -328,7 +328,7 @@ int main(int argc, char** argv) {
     if (checks.back().verdict() == check::Verdict::fail) {
       // A wrong backward would make every experiment below meaningless: stop here.
       check::print_table(std::cout, checks);
-      report::write_file_atomically(options.out / "gradcheck.json", check::to_json(checks.back()).dump(2) + "\n");
+      io::write_file_atomically(options.out / "gradcheck.json", check::to_json(checks.back()).dump(2) + "\n");
       std::cout << "the hand-written backward FAILED the finite-difference check\n";
       return 1;
     }
@@ -364,7 +364,7 @@ int main(int argc, char** argv) {
       train_set.name = "circles train";
       test_set.name = "circles test";
       if (!test_points_written) {
-        report::Csv points({"x1", "x2", "label"});
+        output::Csv points({"x1", "x2", "label"});
         for (arma::uword k = 0; k < test_set.size(); ++k)
           points.add_row(std::vector<double>{test_set.X(0, k), test_set.X(1, k), static_cast<double>(test_set.labels(k))});
         points.write(options.out / "test-points.csv");
@@ -414,13 +414,13 @@ int main(int argc, char** argv) {
     double max_rel = 0.0;
     bool check_failed = false;
     nlohmann::json check_json = nlohmann::json::array();
-    for (const check::CheckReport& r : checks) {
-      for (const check::TensorReport& t : r.tensors) max_rel = std::max(max_rel, t.max_rel_error);
+    for (const check::CheckResult& r : checks) {
+      for (const check::TensorResult& t : r.tensors) max_rel = std::max(max_rel, t.max_rel_error);
       check_failed |= r.verdict() == check::Verdict::fail;
       check_json.push_back(check::to_json(r));
     }
-    report::write_file_atomically(options.out / "gradcheck.json", check_json.dump(2) + "\n");
-    std::cout << "max relative error " << report::sci(max_rel, 2) << ": "
+    io::write_file_atomically(options.out / "gradcheck.json", check_json.dump(2) + "\n");
+    std::cout << "max relative error " << text::sci(max_rel, 2) << ": "
               << (check_failed ? "FAIL" : "PASS") << '\n';
     if (interrupt_flag()) {
       // Some runs are missing: no figures or tables, only what was measured.
@@ -434,11 +434,11 @@ int main(int argc, char** argv) {
     auto legend = [&](const Outcome& o) {
       const train::History& h = o.first;
       if (h.outcome == train::Outcome::diverged)
-        return o.setting.label + ": DIVERGED at epoch " + report::number(h.last().epoch) + " (not drawn after)";
+        return o.setting.label + ": DIVERGED at epoch " + text::number(h.last().epoch) + " (not drawn after)";
       return o.setting.label;
     };
     {
-      report::Figure f;
+      output::Figure f;
       f.name = "loss-batch-modes";
       f.title = "Q10 on the Circle set: training loss, full batch vs mini-batch vs online (2-4-2 tanh, lr " +
                 rate_text(eta) + ", " + seed_text + ")";
@@ -468,7 +468,7 @@ int main(int argc, char** argv) {
       lab::render_or_warn(f, options.out);
     }
     {
-      report::Figure f;
+      output::Figure f;
       f.name = "loss-learning-rates";
       f.title = "Q11 on the Circle set: full-batch gradient descent at 7 learning rates (" + seed_text + ")";
       f.xlabel = "epoch (= gradient steps: one per epoch in full batch)";
@@ -489,7 +489,7 @@ int main(int argc, char** argv) {
     }
     {
       // Final accuracy against the learning rate (diverged runs have no point).
-      report::Csv csv({"learning_rate", "train_accuracy", "test_accuracy"});
+      output::Csv csv({"learning_rate", "train_accuracy", "test_accuracy"});
       for (const Setting& s : rates) {
         const Outcome& o = results.at(s.key);
         if (o.train_acc.empty()) continue;
@@ -497,7 +497,7 @@ int main(int argc, char** argv) {
                                         100.0 * arma::mean(arma::vec(o.test_acc))});
       }
       csv.write(options.out / "accuracy-learning-rates.csv");
-      report::Figure f;
+      output::Figure f;
       f.name = "accuracy-learning-rates";
       f.title = "Q11: final accuracy after " + std::to_string(epochs) + " epochs of full-batch descent (mean over " +
                 seeds_text(options.seeds) + ")";
@@ -516,14 +516,14 @@ int main(int argc, char** argv) {
       const train::Evaluation& e = o.first.last();
       boundary_figure(o.first_net, key,
                       "Decision boundary, " + o.setting.description + ": test " + lab::percent(e.test.accuracy) +
-                          " after " + report::number(e.epoch) + " epochs (" + seed_text + ")",
+                          " after " + text::number(e.epoch) + " epochs (" + seed_text + ")",
                       options.out);
     }
 
     // --- the final-accuracy table ----------------------------------------------------------
-    report::Table accuracy({"run", "batch", "lr", "updates", "train loss", "train acc", "test acc",
+    text::Table accuracy({"run", "batch", "lr", "updates", "train loss", "train acc", "test acc",
                             "epochs to 99% train", "loss rises", "diverged"});
-    report::Csv accuracy_csv({"run", "batch", "lr", "updates", "train loss", "train acc", "test acc",
+    output::Csv accuracy_csv({"run", "batch", "lr", "updates", "train loss", "train acc", "test acc",
                               "epochs to 99% train", "loss rises", "diverged"});
     auto join = [](const std::vector<int>& v) {
       std::string s;
@@ -550,14 +550,14 @@ int main(int argc, char** argv) {
     std::cout << '\n' << accuracy_title << '\n';
     accuracy.print(std::cout);
     accuracy_csv.write(options.out / "table-final-accuracy.csv");
-    report::write_file_atomically(options.out / "table-final-accuracy.csv.title", accuracy_title + "\n");
+    io::write_file_atomically(options.out / "table-final-accuracy.csv.title", accuracy_title + "\n");
 
     // --- report vs ours ----------------------------------------------------------------------
     const Outcome& full = results.at("full-batch");
     const Outcome& mini = results.at("mini-batch");
     const Outcome& online = results.at("online");
     auto ms_per_epoch = [&](const Outcome& o) {
-      return report::fixed(1000.0 * arma::mean(arma::vec(o.seconds)) / epochs, 2) + " ms/epoch";
+      return text::fixed(1000.0 * arma::mean(arma::vec(o.seconds)) / epochs, 2) + " ms/epoch";
     };
     auto brief = [&](const Outcome& o) {
       return (o.diverged > 0 ? "DIVERGED in " + std::to_string(o.diverged) + " of " +
@@ -569,7 +569,7 @@ int main(int argc, char** argv) {
     lab::Comparison table("Report 004 on the Circle set (no numbers in the report: its claims beside ours, " +
                           std::to_string(epochs) + " epochs, " + seeds_text(options.seeds) + ")");
     table.add("Q15-Q17 backward of the 2-4-2 network, written by hand", "derived by hand",
-              "max rel. error " + report::sci(max_rel, 2) + " vs finite differences: " + (check_failed ? "FAIL" : "PASS"),
+              "max rel. error " + text::sci(max_rel, 2) + " vs finite differences: " + (check_failed ? "FAIL" : "PASS"),
               "Q17 as printed has (1 - h~) for (1 - h^2); the checked form is the latter");
     table.add("Q10 full batch: exact gradient, smoother convergence, costly per step",
               "smooth but slow per update", brief(full) + ", " + ms_per_epoch(full),
@@ -615,7 +615,7 @@ int main(int argc, char** argv) {
     }
     table.print();
     table.write(options.out);
-    std::cout << "\nwall time of the training runs: " << report::fixed(lab_seconds, 1) << " s\n";
+    std::cout << "\nwall time of the training runs: " << text::fixed(lab_seconds, 1) << " s\n";
 
     lab::write_summary(options, {{"report", "004"},
                                  {"data", {{"set", "circles"}, {"train", n_train}, {"test", n_test},

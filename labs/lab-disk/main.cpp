@@ -6,13 +6,13 @@
 //   B: 2-10-50-100-100-50-10-2, LeakyReLU, cross-entropy   (report: train 99.7%, test 96.7%)
 // Writes out/lab-disk/: per network and seed history CSVs, Table I (comparison.csv), training
 // curves and decision boundaries (PNG + SVG + .gp), summary.json.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/data/synthetic.hpp"
-#include "gradlab/interrupt.hpp"
+#include "gradlab/programs/interrupt.hpp"
 #include "gradlab/nn/mlp.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <iostream>
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
           const int epoch = static_cast<int>(std::lround(e.epoch));
           if (epoch % 10 == 0 && std::abs(e.epoch - epoch) < 1e-9 && seed == options.seed)
             std::cout << "  network " << net.key << " epoch " << epoch << ": train loss "
-                      << report::sci(e.train.loss, 3) << ", train " << lab::percent(e.train.accuracy)
+                      << text::sci(e.train.loss, 3) << ", train " << lab::percent(e.train.accuracy)
                       << ", test " << lab::percent(e.test.accuracy) << '\n';
         };
         const train::History h =
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
                                                   net.config.loss),
                               options.out);
           // The decision boundary: the trained network's class on a 201 x 201 grid.
-          report::Csv grid({"x1", "x2", "class"});
+          output::Csv grid({"x1", "x2", "class"});
           model.net.set_mode(nn::Mode::eval);
           for (int i = 0; i <= 200; ++i) {
             arma::mat points(2, 201);
@@ -115,11 +115,11 @@ int main(int argc, char** argv) {
               grid.add_row(std::vector<double>{i / 200.0, j / 200.0, static_cast<double>(predicted(j))});
           }
           grid.write(options.out / ("boundary-" + net.key + ".csv"));
-          report::Csv points({"x1", "x2", "label"});
+          output::Csv points({"x1", "x2", "label"});
           for (arma::uword k = 0; k < test_set.size(); ++k)
             points.add_row(std::vector<double>{test_set.X(0, k), test_set.X(1, k), static_cast<double>(test_set.labels(k))});
           points.write(options.out / "test-points.csv");
-          report::Figure f;
+          output::Figure f;
           f.name = "boundary-" + net.key;
           f.title = "Decision boundary, network " + net.key + ": " + net.title;
           f.xlabel = "x1";
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
           f.commands = {"set size ratio -1", "set xrange [0:1]", "set yrange [0:1]",
                         "set palette defined (0 '#fde0dd', 1 '#deebf7')", "unset colorbox",
                         "set key outside bottom center horizontal",
-                        "set object 1 circle at 0.5,0.5 size " + report::number(data::disk_radius) +
+                        "set object 1 circle at 0.5,0.5 size " + text::number(data::disk_radius) +
                             " front fillstyle empty border lc rgb 'black' lw 2"};
           f.series = {{"boundary-" + net.key + ".csv", "x1", "x2", "predicted class (shaded)", "image", "", "class"},
                       {"test-points.csv", "x1", "(column('label') == 1 ? column('x2') : 1/0)", "test label 1",

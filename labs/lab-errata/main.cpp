@@ -13,9 +13,9 @@
 // relative error per formula, summary.json. Exit status 1 when a corrected formula does not
 // hold, or a formula's verdict differs from the one this lab documents (so the study's table
 // stays true).
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/batchnorm.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
@@ -25,9 +25,9 @@
 #include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/ops/tanh.hpp"
 #include "gradlab/random.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 
 #include <cmath>
 #include <functional>
@@ -394,30 +394,30 @@ int main(int argc, char** argv) {
     }
 
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.report < b.report; });
-    report::Csv csv({"report", "equation or question", "formula as printed", "reading", "verdict", "max rel err",
+    output::Csv csv({"report", "equation or question", "formula as printed", "reading", "verdict", "max rel err",
                      "corrected formula (gradlab)", "corrected: verdict and max rel err", "whose error"});
-    report::Table table({"report", "where", "verdict", "max rel err", "corrected", "whose"});
-    report::Csv errors({"index", "printed", "corrected", "label"});
+    text::Table table({"report", "where", "verdict", "max rel err", "corrected", "whose"});
+    output::Csv errors({"index", "printed", "corrected", "label"});
     int holds = 0, fails = 0;
     nlohmann::json json = nlohmann::json::array();
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const Row& r = rows[k];
       const Outcome& o = r.printed_outcome;
       const std::string verdict = o.holds ? "holds" : "does not hold";
-      const std::string err = std::isfinite(o.max_rel_error) ? report::sci(o.max_rel_error) : "- (" + o.shape_note + ")";
+      const std::string err = std::isfinite(o.max_rel_error) ? text::sci(o.max_rel_error) : "- (" + o.shape_note + ")";
       std::string corrected = "-";
       if (r.corrected_outcome)
         corrected = std::string(r.corrected_outcome->holds ? "holds" : "DOES NOT HOLD") + ", " +
-                    report::sci(r.corrected_outcome->max_rel_error);
+                    text::sci(r.corrected_outcome->max_rel_error);
       if (o.holds != r.expected_holds) consistent = false;
       if (!o.holds && (!r.corrected_outcome || !r.corrected_outcome->holds)) consistent = false;
       (o.holds ? holds : fails)++;
       csv.add_row({r.report, cell(r.where), cell(r.printed), cell(r.reading), verdict, cell(err), cell(r.corrected),
                    cell(corrected), cell(r.source)});
-      table.add_row({r.report, r.where, verdict, std::isfinite(o.max_rel_error) ? report::sci(o.max_rel_error) : "- (shapes)",
+      table.add_row({r.report, r.where, verdict, std::isfinite(o.max_rel_error) ? text::sci(o.max_rel_error) : "- (shapes)",
                      corrected, r.source.substr(0, 40)});
-      errors.add_row({std::to_string(k), report::number(std::isfinite(o.max_rel_error) ? std::max(o.max_rel_error, 1e-17) : 10.0),
-                      report::number(r.corrected_outcome ? std::max(r.corrected_outcome->max_rel_error, 1e-17) : NAN),
+      errors.add_row({std::to_string(k), text::number(std::isfinite(o.max_rel_error) ? std::max(o.max_rel_error, 1e-17) : 10.0),
+                      text::number(r.corrected_outcome ? std::max(r.corrected_outcome->max_rel_error, 1e-17) : NAN),
                       r.report + " " + r.where});
       json.push_back({{"report", r.report}, {"where", r.where}, {"printed", r.printed}, {"reading", r.reading},
                       {"holds", o.holds}, {"max_rel_error", std::isfinite(o.max_rel_error) ? nlohmann::json(o.max_rel_error) : nlohmann::json()},
@@ -427,10 +427,10 @@ int main(int argc, char** argv) {
     std::cout << "\nEvery derivative formula of the reports, as printed, against finite differences\n";
     table.print(std::cout);
     csv.write(options.out / "table-errata.csv");
-    report::write_file_atomically(options.out / "table-errata.csv.title",
+    io::write_file_atomically(options.out / "table-errata.csv.title",
                                   "Errata: every derivative formula the reports print, checked numerically as printed\n");
     errors.write(options.out / "errors.csv");
-    report::Figure f;
+    output::Figure f;
     f.name = "errata";
     f.title = "Max relative error of each printed formula against finite differences (" + std::to_string(holds) +
               " hold, " + std::to_string(fails) + " do not)";
@@ -441,7 +441,7 @@ int main(int argc, char** argv) {
     f.height = 640;
     std::string xtics = "set xtics rotate by 60 right font ',8' (";
     for (std::size_t k = 0; k < rows.size(); ++k)
-      xtics += (k ? ", " : "") + report::gnuplot_quote(rows[k].report + " " + rows[k].where) + " " + std::to_string(k);
+      xtics += (k ? ", " : "") + output::gnuplot_quote(rows[k].report + " " + rows[k].where) + " " + std::to_string(k);
     f.commands = {xtics + ")", "set xtics noenhanced", "set yrange [1e-17:100]", "set xrange [-1:" + std::to_string(rows.size()) + "]",
                   "set key top left opaque box", "set bmargin 11",
                   "set arrow 1 from graph 0, first 1e-6 to graph 1, first 1e-6 nohead dt 2 lc rgb 'gray40'",

@@ -17,12 +17,12 @@
 // Writes out/lab-mnist-linear/: runs/<run>/history.csv + summary.json for every run, grid.csv,
 // deep.csv, history.csv (the picked linear model), comparison.csv, figures (PNG + SVG + .gp),
 // summary.json.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/data/dataset.hpp"
-#include "gradlab/interrupt.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/programs/interrupt.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <algorithm>
@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
     if (run_linear) {
       std::cout << "\nPart 1: softmax regression, " << s.rates.size() * 4 << " models (" << s.rates.size()
                 << " rates x decay on/off x momentum on/off), " << s.epochs << " epochs, 5 evaluations per epoch\n";
-      report::Table t({"lr", "decay", "momentum", "best val", "test there", "at epoch", "evals to 1 pt", "outcome"});
+      text::Table t({"lr", "decay", "momentum", "best val", "test there", "at epoch", "evals to 1 pt", "outcome"});
       for (double lr : s.rates) {
         for (bool decay : {false, true}) {
           for (bool mom : {false, true}) {
@@ -227,9 +227,9 @@ int main(int argc, char** argv) {
             r.lr = lr;
             r.decay = decay;
             r.momentum = mom;
-            t.add_row({rate_text(lr), decay ? "yes" : "no", mom ? report::number(s.momentum) : "no",
+            t.add_row({rate_text(lr), decay ? "yes" : "no", mom ? text::number(s.momentum) : "no",
                        lab::percent(r.best_validation, 2), lab::percent(r.test_at_best, 2),
-                       report::fixed(r.epoch_at_best, 1), std::to_string(r.evals_to_within),
+                       text::fixed(r.epoch_at_best, 1), std::to_string(r.evals_to_within),
                        train::to_string(r.history.outcome)});
             grid.push_back(std::move(r));
             if (interrupt_flag()) break;
@@ -244,10 +244,10 @@ int main(int argc, char** argv) {
     // ---------------------------------------------------------------- part 2: the deep model
     std::vector<Result> deep;
     if (run_deep && !interrupt_flag()) {
-      std::cout << "\nPart 2: the deep model, lr 0.1 with decay and momentum " << report::number(s.momentum) << " ("
+      std::cout << "\nPart 2: the deep model, lr 0.1 with decay and momentum " << text::number(s.momentum) << " ("
                 << momentum_form << ")"
                 << ", batch " << s.deep_batch << ", " << s.deep_epochs << " epochs\n";
-      report::Table t({"hidden layers", "size", "activation", "best val", "test there", "outcome"});
+      text::Table t({"hidden layers", "size", "activation", "best val", "test there", "outcome"});
       auto deep_run = [&](int layers, arma::uword size, const std::string& activation) {
         std::vector<arma::uword> arch{784};
         for (int l = 0; l < layers; ++l) arch.push_back(size);
@@ -283,15 +283,15 @@ int main(int argc, char** argv) {
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return lower(grid[a].test_at_best, grid[b].test_at_best); });
-      report::Csv csv({"rank", "lr", "decay", "momentum", "best_validation_accuracy", "test_accuracy", "epoch_at_best",
+      output::Csv csv({"rank", "lr", "decay", "momentum", "best_validation_accuracy", "test_accuracy", "epoch_at_best",
                        "evaluations_to_within_1", "final_test_accuracy", "outcome"});
       std::vector<double> tests, with_m, without_m, with_decay, without_decay;
       std::vector<double> evals_m, evals_plain;
       for (std::size_t rank = 0; rank < order.size(); ++rank) {
         const Result& r = grid[order[rank]];
-        csv.add_row({std::to_string(rank + 1), report::number(r.lr), r.decay ? "1" : "0", r.momentum ? "1" : "0",
-                     report::number(r.best_validation), report::number(r.test_at_best), report::number(r.epoch_at_best),
-                     std::to_string(r.evals_to_within), report::number(r.history.last().test.accuracy),
+        csv.add_row({std::to_string(rank + 1), text::number(r.lr), r.decay ? "1" : "0", r.momentum ? "1" : "0",
+                     text::number(r.best_validation), text::number(r.test_at_best), text::number(r.epoch_at_best),
+                     std::to_string(r.evals_to_within), text::number(r.history.last().test.accuracy),
                      train::to_string(r.history.outcome)});
       }
       for (const Result& r : grid) {
@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
                                     " rates x decay x momentum)";
       table.add("linear: models in the grid", "32 (initial lr x decay x momentum)", grid_text,
                 (full ? "rates 5e-4 .. 0.1 (the report does not list them)" : mode_note) + "; momentum " +
-                    report::number(s.momentum) + " (" + momentum_form + "); decay round: " + decay_round);
+                    text::number(s.momentum) + " (" + momentum_form + "); decay round: " + decay_round);
       table.add("linear: lowest test accuracy over the grid", "91.8%", lab::percent(test_vec.min(), 2),
                 "each model's test accuracy at its best validation evaluation");
       table.add("linear: mean test accuracy over the grid", "92.2%", lab::percent(arma::mean(test_vec), 2));
@@ -326,7 +326,7 @@ int main(int argc, char** argv) {
       auto evals_text = [](const std::vector<double>& v) {
         if (v.empty()) return std::string("-");
         const arma::vec x(v);
-        return "mean " + report::fixed(arma::mean(x), 1) + ", max " + report::fixed(x.max(), 0);
+        return "mean " + text::fixed(arma::mean(x), 1) + ", max " + text::fixed(x.max(), 0);
       };
       table.add("linear: evaluations to within 1 point of the best, no momentum", "<= 2 for every model",
                 evals_text(evals_plain), "5 evaluations per epoch; validation accuracy");
@@ -338,7 +338,7 @@ int main(int argc, char** argv) {
                 lab::percent(mean_of(without_decay), 2) + " / " + lab::percent(mean_of(with_decay), 2));
 
       // Figure: the spread of test accuracy across the grid (the report's Fig. 3).
-      report::Figure f;
+      output::Figure f;
       f.name = "grid-test-accuracy";
       f.title = "Softmax regression: test accuracy of each of the " + std::to_string(grid.size()) +
                 " grid models (at its best validation evaluation), ranked";
@@ -353,13 +353,13 @@ int main(int argc, char** argv) {
           {"grid.csv", "rank", acc_if("column('momentum') == 0 && column('decay') == 1"), "decay", "points", "pt 5 ps 1.3 lc rgb '#2ca02c'", ""},
           {"grid.csv", "rank", acc_if("column('momentum') == 1 && column('decay') == 0"), "momentum", "points", "pt 9 ps 1.5 lc rgb '#d62728'", ""},
           {"grid.csv", "rank", acc_if("column('momentum') == 1 && column('decay') == 1"), "momentum + decay", "points", "pt 13 ps 1.5 lc rgb '#9467bd'", ""},
-          {"grid.csv", "rank", "(" + report::number(100.0 * arma::mean(test_vec)) + ")", "ours: mean " + lab::percent(arma::mean(test_vec), 2), "lines", "lw 2 lc rgb '#444444'", ""},
+          {"grid.csv", "rank", "(" + text::number(100.0 * arma::mean(test_vec)) + ")", "ours: mean " + lab::percent(arma::mean(test_vec), 2), "lines", "lw 2 lc rgb '#444444'", ""},
           {"grid.csv", "rank", "(92.2)", "report: mean 92.2%", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""},
           {"grid.csv", "rank", "(91.8)", "report: lowest 91.8%", "lines", "dt 3 lw 2 lc rgb '#8c564b'", ""}};
       lab::render_or_warn(f, options.out);
 
       // Figure: evaluations needed to come within 1 point of the best, against the rate.
-      report::Figure g;
+      output::Figure g;
       g.name = "grid-evaluations-to-within-1";
       g.title = "Softmax regression: evaluations needed to come within 1 point of the best validation accuracy";
       g.xlabel = "initial learning rate";
@@ -368,9 +368,9 @@ int main(int argc, char** argv) {
       g.commands = {"set key outside right top", "set offsets graph 0.05, graph 0.05, 1, 1", "set format x '%g'"};
       // One row per rate, one column per variant (a missing run is nan), so that each line joins
       // its own points.
-      report::Csv by_rate({"lr", "plain", "decay", "momentum", "momentum_decay"});
+      output::Csv by_rate({"lr", "plain", "decay", "momentum", "momentum_decay"});
       for (double lr : s.rates) {
-        std::vector<std::string> row{report::number(lr), "nan", "nan", "nan", "nan"};
+        std::vector<std::string> row{text::number(lr), "nan", "nan", "nan", "nan"};
         for (const Result& r : grid)
           if (r.lr == lr) row[1 + (r.momentum ? 2 : 0) + (r.decay ? 1 : 0)] = std::to_string(r.evals_to_within);
         by_rate.add_row(row);
@@ -386,7 +386,7 @@ int main(int argc, char** argv) {
       lab::render_or_warn(g, options.out);
 
       // Figure: the four variants at the picked model's rate (the report's Figs. 4 and 5).
-      report::Figure v;
+      output::Figure v;
       v.name = "linear-variants";
       v.title = "Softmax regression at lr " + rate_text(picked->lr) + ": validation accuracy with and without momentum and decay";
       v.xlabel = "epoch";
@@ -409,11 +409,11 @@ int main(int argc, char** argv) {
     }
 
     if (!deep.empty()) {
-      report::Csv csv({"hidden_layers", "hidden_size", "activation", "best_validation_accuracy", "test_accuracy",
+      output::Csv csv({"hidden_layers", "hidden_size", "activation", "best_validation_accuracy", "test_accuracy",
                        "epoch_at_best", "outcome"});
       for (const Result& r : deep) {
         csv.add_row({std::to_string(r.hidden_layers), std::to_string(r.hidden), r.config.activation,
-                     report::number(r.best_validation), report::number(r.test_at_best), report::number(r.epoch_at_best),
+                     text::number(r.best_validation), text::number(r.test_at_best), text::number(r.epoch_at_best),
                      train::to_string(r.history.outcome)});
         deep_json.push_back({{"run", r.key}, {"config", train::to_json(r.config)}, {"best_validation_accuracy", r.best_validation},
                              {"test_accuracy_at_best_validation", r.test_at_best},
@@ -447,7 +447,7 @@ int main(int argc, char** argv) {
       table.add("deep: test accuracy by number of hidden layers of 100 (ReLU)", "more layers: higher accuracy",
                 depth_text, s.depths.empty() ? "quick mode: only 2 layers" : "");
 
-      report::Figure f;
+      output::Figure f;
       f.name = "deep-hidden-size";
       f.title = "Deep model (2 hidden layers): test accuracy against hidden size, ReLU and tanh";
       f.xlabel = "hidden layer size (units)";

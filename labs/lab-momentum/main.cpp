@@ -9,12 +9,12 @@
 // in Figs. 3 and 5, "unstable" in Fig. 7, ...) and set beside what is measured here.
 // Writes out/lab-momentum/: a history CSV per run (after every epoch), one figure per run
 // titled as the report's, two overview figures, comparison.csv and summary.json.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/data/dataset.hpp"
-#include "gradlab/interrupt.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/programs/interrupt.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <algorithm>
@@ -36,7 +36,7 @@ struct Experiment {
   train::RunConfig config;
 };
 
-std::string number(double value) { return report::number(value); }
+std::string number(double value) { return text::number(value); }
 
 std::vector<Experiment> experiments(arma::uword batch, int epochs) {
   train::RunConfig base;
@@ -208,8 +208,8 @@ int main(int argc, char** argv) {
         const train::Evaluation& e = h.last();
         std::cout << "  " << ex.figure << " " << ex.key << " seed " << seed << ": train "
                   << lab::percent(e.train.accuracy, 2) << ", validation " << lab::percent(e.validation.accuracy, 2)
-                  << ", test " << lab::percent(e.test.accuracy, 2) << ", test loss " << report::sci(e.test.loss, 3)
-                  << " (" << report::fixed(e.seconds, 1) << " s" << (h.outcome == train::Outcome::completed ? "" : ", " + std::string(train::to_string(h.outcome))) << ")"
+                  << ", test " << lab::percent(e.test.accuracy, 2) << ", test loss " << text::sci(e.test.loss, 3)
+                  << " (" << text::fixed(e.seconds, 1) << " s" << (h.outcome == train::Outcome::completed ? "" : ", " + std::string(train::to_string(h.outcome))) << ")"
                   << std::endl;  // flushed: a long run's log shows each run as it ends
         res.seconds += e.seconds;
         if (h.outcome == train::Outcome::diverged) ++res.diverged;
@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
 
     // Overview: the six pairs on one figure (test accuracy, then test loss).
     {
-      report::Figure acc, loss;
+      output::Figure acc, loss;
       acc.name = "overview-test-accuracy";
       acc.title = "Test accuracy vs. epochs, 784-100-100-10, learning rate x momentum (seed " +
                   std::to_string(options.seed) + ")";
@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
                          lab::mean_std(collect(r, &Reading::validation_acc), true) + ", test " +
                          lab::mean_std(collect(r, &Reading::test_acc), true);
       std::string note = "test loss lowest at epoch " + number(f.test_loss_min_epoch) + " (" +
-                         report::fixed(f.test_loss_min, 4) + "), last " + report::fixed(f.test_loss_final, 4) +
+                         text::fixed(f.test_loss_min, 4) + "), last " + text::fixed(f.test_loss_final, 4) +
                          "; test accuracy fell in " + std::to_string(f.test_acc_drops) + " of " +
                          std::to_string(r.first.evaluations.size() - 1) + " epochs";
       if (r.diverged > 0) note = "DIVERGED in " + std::to_string(r.diverged) + " seed(s): " + r.first.note + "; " + note;
@@ -327,7 +327,7 @@ int main(int argc, char** argv) {
     }
     table.print();
     table.write(options.out);
-    std::cout << "\nwall time of the training runs: " << report::fixed(lab_seconds, 1) << " s\n";
+    std::cout << "\nwall time of the training runs: " << text::fixed(lab_seconds, 1) << " s\n";
 
     nlohmann::json configs = nlohmann::json::array();
     for (const Experiment& e : list) configs.push_back({{"run", e.key}, {"figure", e.figure}, {"title", e.title}});

@@ -13,15 +13,15 @@
 // taylor.csv and its figure, table-best-steps.csv, table-taylor.csv, summary.json.
 // Exit status 1 when a fitted slope leaves its band: 1, 2, 4, 2 (forward, central, 5-point,
 // complex step, in double) within 0.2; Taylor slopes 2 (right gradient) and 1 (wrong) within 0.2.
-#include "lab.hpp"
+#include "gradlab/programs/lab.hpp"
 
 #include "gradlab/check/taylor.hpp"
 #include "gradlab/ops/batchnorm.hpp"
 #include "gradlab/ops/tanh.hpp"
 #include "gradlab/random.hpp"
-#include "gradlab/report/csv.hpp"
-#include "gradlab/report/files.hpp"
-#include "gradlab/report/table.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
 
 #include <cmath>
 #include <complex>
@@ -323,7 +323,7 @@ void write_experiment(const Experiment& e, const std::vector<double>& steps,
   for (const Curve& c : e.curves) columns.push_back(scheme_key(c.scheme));
   for (const Curve& c : e.curves) columns.push_back(std::string("guide_") + scheme_key(c.scheme));
   columns.push_back("rounding_floor");
-  report::Csv csv(columns);
+  output::Csv csv(columns);
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double h = steps[i];
     std::vector<double> row{h};
@@ -338,12 +338,12 @@ void write_experiment(const Experiment& e, const std::vector<double>& steps,
     csv.add_row(row);
   }
   csv.write(out / (stem + ".csv"));
-  report::Csv best({"h", "error", "scheme"});
+  output::Csv best({"h", "error", "scheme"});
   for (const Curve& c : e.curves)
-    best.add_row({report::number(c.best_h), report::number(c.best_error), scheme_key(c.scheme)});
+    best.add_row({text::number(c.best_h), text::number(c.best_error), scheme_key(c.scheme)});
   best.write(out / (stem + "-best.csv"));
 
-  report::Figure f;
+  output::Figure f;
   f.name = stem;
   f.title = "Derivative error vs step: " + e.problem.title + ", " + e.precision;
   f.xlabel = "step h";
@@ -358,7 +358,7 @@ void write_experiment(const Experiment& e, const std::vector<double>& steps,
   for (std::size_t k = 0; k < e.curves.size(); ++k) {
     const Curve& c = e.curves[k];
     std::string title = scheme_title(c.scheme);
-    if (std::isfinite(c.slope)) title += ", fitted slope " + report::fixed(c.slope, 2);
+    if (std::isfinite(c.slope)) title += ", fitted slope " + text::fixed(c.slope, 2);
     f.series.push_back({stem + ".csv", "h", scheme_key(c.scheme), title, "linespoints",
                         std::string("lw 2 pt 7 ps 0.5 lc rgb '") + colours[k] + "'", ""});
   }
@@ -433,9 +433,9 @@ int main(int argc, char** argv) {
     for (int k = 0; k <= 13 * per_decade; ++k) steps.push_back(std::pow(10.0, -1.0 - double(k) / per_decade));
 
     bool all_ok = true;
-    report::Csv best_csv({"function", "precision", "scheme", "best step", "error at best step",
+    output::Csv best_csv({"function", "precision", "scheme", "best step", "error at best step",
                           "theory best step", "fitted slope", "theory slope", "slope check"});
-    report::Table best_table({"function", "precision", "scheme", "best step", "error there",
+    text::Table best_table({"function", "precision", "scheme", "best step", "error there",
                               "theory best", "fitted slope", "theory", "check"});
     nlohmann::json experiments = nlohmann::json::array();
     for (const Problem& p : problems()) {
@@ -448,9 +448,9 @@ int main(int argc, char** argv) {
                                                             : (c.slope_ok ? "ok (not enforced)" : "off (not enforced)");
           all_ok &= c.slope_ok;
           const std::vector<std::string> row{
-              p.key, e.precision, scheme_key(c.scheme), report::sci(c.best_h, 2), report::sci(c.best_error, 2),
-              std::isfinite(theory_best_step(c.scheme, e.eps)) ? report::sci(theory_best_step(c.scheme, e.eps), 1) : "none",
-              std::isfinite(c.slope) ? report::fixed(c.slope, 2) : "-", std::to_string(theory_order(c.scheme)), check};
+              p.key, e.precision, scheme_key(c.scheme), text::sci(c.best_h, 2), text::sci(c.best_error, 2),
+              std::isfinite(theory_best_step(c.scheme, e.eps)) ? text::sci(theory_best_step(c.scheme, e.eps), 1) : "none",
+              std::isfinite(c.slope) ? text::fixed(c.slope, 2) : "-", std::to_string(theory_order(c.scheme)), check};
           best_csv.add_row(row);
           best_table.add_row(row);
           experiments.push_back({{"function", p.key}, {"precision", e.precision}, {"scheme", scheme_key(c.scheme)},
@@ -463,7 +463,7 @@ int main(int argc, char** argv) {
     std::cout << "\nBest step and its error per scheme (relative error; slopes fitted in the truncation regime)\n";
     best_table.print(std::cout);
     best_csv.write(options.out / "table-best-steps.csv");
-    report::write_file_atomically(options.out / "table-best-steps.csv.title",
+    io::write_file_atomically(options.out / "table-best-steps.csv.title",
                                   "Best step per scheme, its error, and the fitted slope of the error (theory: "
                                   "1 forward, 2 central, 4 five-point, 2 complex step)\n");
 
@@ -483,13 +483,13 @@ int main(int argc, char** argv) {
     to.h_min = 1e-8;
     to.points_per_decade = options.full ? 4 : 2;
     to.fit_points = options.full ? 9 : 5;
-    std::vector<check::TaylorReport> reports;
+    std::vector<check::TaylorResult> reports;
     for (const TaylorCase& c : cases) reports.push_back(check::taylor_test(c.fn, to));
     std::vector<std::string> columns{"h"};
     for (const TaylorCase& c : cases) columns.push_back(c.key);
     columns.push_back("guide_h");
     columns.push_back("guide_h2");
-    report::Csv taylor_csv(columns);
+    output::Csv taylor_csv(columns);
     for (std::size_t i = 0; i < reports[0].points.size(); ++i) {
       const double h = reports[0].points[i].h;
       std::vector<double> row{h};
@@ -499,9 +499,9 @@ int main(int argc, char** argv) {
       taylor_csv.add_row(row);
     }
     taylor_csv.write(options.out / "taylor.csv");
-    report::Csv taylor_table_csv({"case", "fitted slope", "expected", "points fitted", "verdict", "slope check"});
-    report::Table taylor_table({"case", "fitted slope", "expected", "points fitted", "verdict", "slope check"});
-    report::Figure tf;
+    output::Csv taylor_table_csv({"case", "fitted slope", "expected", "points fitted", "verdict", "slope check"});
+    text::Table taylor_table({"case", "fitted slope", "expected", "points fitted", "verdict", "slope check"});
+    output::Figure tf;
     tf.name = "taylor";
     tf.title = "Taylor test: remainder |phi(x+hv) - phi(x) - h <g, v>| vs step h";
     tf.xlabel = "step h (v a random unit direction)";
@@ -513,18 +513,18 @@ int main(int argc, char** argv) {
     const char* colours[] = {"#1f77b4", "#1f77b4", "#d62728", "#d62728"};
     nlohmann::json taylor_json = nlohmann::json::array();
     for (std::size_t k = 0; k < cases.size(); ++k) {
-      const check::TaylorReport& r = reports[k];
+      const check::TaylorResult& r = reports[k];
       const double expected = cases[k].right ? 2.0 : 1.0;
       const bool ok = std::isfinite(r.slope) && std::abs(r.slope - expected) <= 0.2 &&
                       (r.verdict == check::Verdict::pass) == cases[k].right;
       all_ok &= ok;
-      const std::vector<std::string> row{cases[k].title, std::isfinite(r.slope) ? report::fixed(r.slope, 2) : "-",
-                                         report::fixed(expected, 0), std::to_string(r.fitted),
+      const std::vector<std::string> row{cases[k].title, std::isfinite(r.slope) ? text::fixed(r.slope, 2) : "-",
+                                         text::fixed(expected, 0), std::to_string(r.fitted),
                                          check::to_string(r.verdict), ok ? "ok" : "FAIL"};
       taylor_table.add_row(row);
       taylor_table_csv.add_row(row);
       tf.series.push_back({"taylor.csv", "h", cases[k].key,
-                           cases[k].title + ": slope " + (std::isfinite(r.slope) ? report::fixed(r.slope, 2) : "-") +
+                           cases[k].title + ": slope " + (std::isfinite(r.slope) ? text::fixed(r.slope, 2) : "-") +
                                " " + check::to_string(r.verdict),
                            "linespoints", std::string("lw 2 pt 7 ps 0.6 lc rgb '") + colours[k] + "'" +
                                               (cases[k].right ? "" : " dt 2"), ""});
@@ -537,7 +537,7 @@ int main(int argc, char** argv) {
     std::cout << "\nTaylor test (slope of the first-order remainder; 2: right, 1: wrong)\n";
     taylor_table.print(std::cout);
     taylor_table_csv.write(options.out / "table-taylor.csv");
-    report::write_file_atomically(options.out / "table-taylor.csv.title",
+    io::write_file_atomically(options.out / "table-taylor.csv.title",
                                   "Taylor test: fitted slope of the remainder (2: right gradient, 1: wrong)\n");
 
     lab::write_summary(options, {{"steps_per_decade", per_decade}, {"experiments", experiments},

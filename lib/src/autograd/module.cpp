@@ -19,8 +19,8 @@ std::vector<Parameter> Module::parameters() const {
   return all;
 }
 
-std::vector<nn::Parameter> Module::optimizer_parameters() const {
-  std::vector<nn::Parameter> all;
+std::vector<gradlab::Parameter> Module::optimizer_parameters() const {
+  std::vector<gradlab::Parameter> all;
   for (auto& [name, p] : named_parameters())
     all.push_back({name, &p.node()->data, &p.node()->grad});  // the node outlives the handle
   return all;

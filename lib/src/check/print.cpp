@@ -1,26 +1,26 @@
 #include "gradlab/check/print.hpp"
 
-#include "gradlab/report/table.hpp"
+#include "gradlab/text.hpp"
 
 #include <ostream>
 
 namespace gradlab::check {
 
 namespace {
-std::string index_text(const TensorReport& t) {
+std::string index_text(const TensorResult& t) {
   return "(" + std::to_string(t.worst_row) + "," + std::to_string(t.worst_col) + ")";
 }
-std::string contract_text(const ContractReport& c) { return c.holds() ? "ok" : "BROKEN"; }
+std::string contract_text(const ContractResult& c) { return c.holds() ? "ok" : "BROKEN"; }
 }  // namespace
 
-void print_table(std::ostream& out, const std::vector<CheckReport>& reports) {
-  using report::sci;
-  report::Table table({"check", "shapes", "method", "tensor", "shape", "checked", "max rel err",
+void print_table(std::ostream& out, const std::vector<CheckResult>& reports) {
+  using text::sci;
+  text::Table table({"check", "shapes", "method", "tensor", "shape", "checked", "max rel err",
                        "max abs err", "worst at", "analytic", "numeric", "pass", "kink", "fail",
                        "contract", "verdict"});
   std::vector<std::string> problems;
-  for (const CheckReport& r : reports) {
-    for (const TensorReport& t : r.tensors) {
+  for (const CheckResult& r : reports) {
+    for (const TensorResult& t : r.tensors) {
       table.add_row({r.label, r.shape, r.method, t.name,
                      std::to_string(t.rows) + "x" + std::to_string(t.cols),
                      std::to_string(t.checked), sci(t.max_rel_error), sci(t.max_abs_error),
@@ -34,7 +34,7 @@ void print_table(std::ostream& out, const std::vector<CheckReport>& reports) {
   for (const std::string& p : problems) out << "contract broken: " << p << '\n';
 }
 
-nlohmann::json to_json(const TensorReport& t) {
+nlohmann::json to_json(const TensorResult& t) {
   return {{"tensor", t.name},
           {"rows", t.rows},
           {"cols", t.cols},
@@ -49,9 +49,9 @@ nlohmann::json to_json(const TensorReport& t) {
           {"verdict", to_string(t.verdict())}};
 }
 
-nlohmann::json to_json(const CheckReport& r) {
+nlohmann::json to_json(const CheckResult& r) {
   nlohmann::json tensors = nlohmann::json::array();
-  for (const TensorReport& t : r.tensors) tensors.push_back(to_json(t));
+  for (const TensorResult& t : r.tensors) tensors.push_back(to_json(t));
   return {{"check", r.label},
           {"shapes", r.shape},
           {"method", r.method},

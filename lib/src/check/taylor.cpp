@@ -27,7 +27,7 @@ double fit_loglog_slope(const std::vector<double>& x, const std::vector<double>&
   return sxy / sxx;
 }
 
-TaylorReport taylor_test(const Differentiable& fn, const TaylorOptions& o) {
+TaylorResult taylor_test(const Differentiable& fn, const TaylorOptions& o) {
   require(static_cast<bool>(fn.forward) && static_cast<bool>(fn.backward), "taylor_test",
           "the function under check needs both forward and backward");
   require(!fn.inputs.empty(), "taylor_test", "the function under check has no inputs");
@@ -42,7 +42,7 @@ TaylorReport taylor_test(const Differentiable& fn, const TaylorOptions& o) {
   const arma::mat G = random_normal(Y0.n_rows, Y0.n_cols, rng);
   const std::vector<arma::mat> grads = fn.backward(G);
 
-  TaylorReport r;
+  TaylorResult r;
   r.slope = arma::datum::nan;
   // v: a random unit vector over every input together; <g, v> the analytic prediction.
   std::vector<arma::mat> v;

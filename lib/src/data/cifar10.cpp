@@ -1,7 +1,7 @@
 #include "gradlab/data/cifar10.hpp"
 
 #include "gradlab/data/idx.hpp"
-#include "gradlab/report/files.hpp"
+#include "gradlab/io/files.hpp"
 #include "gradlab/shape.hpp"
 
 #include <array>
@@ -137,7 +137,7 @@ std::string cifar10_bytes(const Dataset& data) {
 }
 
 void write_cifar10_batch(const Dataset& data, const std::filesystem::path& path) {
-  report::write_file_atomically(path, cifar10_bytes(data));
+  io::write_file_atomically(path, cifar10_bytes(data));
 }
 
 }  // namespace gradlab::data

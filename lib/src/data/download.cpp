@@ -1,6 +1,6 @@
 #include "gradlab/data/download.hpp"
 
-#include "gradlab/report/files.hpp"
+#include "gradlab/io/files.hpp"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -100,7 +100,7 @@ std::filesystem::path download_verified(const RemoteFile& file,
       if (md5 == lowercase(file.md5)) {
         // A write failure (a read-only folder) is not the mirror's fault: it propagates.
         const std::filesystem::path target = folder / file.name;
-        report::write_file_atomically(target, bytes);
+        io::write_file_atomically(target, bytes);
         if (log) *log << "saved " << target.string() << " (" << bytes.size() << " bytes, MD5 ok)\n";
         return target;
       }

@@ -1,6 +1,6 @@
 #include "gradlab/data/idx.hpp"
 
-#include "gradlab/report/files.hpp"
+#include "gradlab/io/files.hpp"
 #include "gradlab/shape.hpp"
 
 #include <zlib.h>
@@ -338,9 +338,9 @@ void write_idx_dataset(const Dataset& data, const std::filesystem::path& images_
   auto encoded = [](const fs::path& path, std::string bytes) {
     return path.extension() == ".gz" ? gzip_bytes(bytes) : bytes;
   };
-  report::write_file_atomically(
+  io::write_file_atomically(
       images_path, encoded(images_path, idx_images_bytes(data.X, data.image_rows, data.image_cols)));
-  report::write_file_atomically(labels_path, encoded(labels_path, idx_labels_bytes(data.labels)));
+  io::write_file_atomically(labels_path, encoded(labels_path, idx_labels_bytes(data.labels)));
 }
 
 }  // namespace gradlab::data

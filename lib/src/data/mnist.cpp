@@ -46,7 +46,7 @@ const std::vector<std::string>& default_mnist_mirrors() {
 }
 
 DataFolder resolve_data_folder(const std::string& data_option, const char* environment_value) {
-  if (!data_option.empty()) return {data_option, "--data"};
+  if (!data_option.empty()) return {data_option, "given"};
   if (environment_value != nullptr && environment_value[0] != '\0')
     return {environment_value, data_environment_variable};
   return {default_mnist_folder, "default"};
@@ -87,8 +87,8 @@ MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
           "MNIST is not in " + describe_folder(folder) + " (missing: " + missing +
           ") and could not be downloaded (" + e.what() + "). Put the four files " + names +
           " (gzipped or not) in " + folder.string() +
-          ", or name a folder that holds them with --data DIR or the " +
-          data_environment_variable + " environment variable.");
+          ", or name another folder that holds them (the program's data folder, or the " +
+          data_environment_variable + " environment variable).");
     }
   }
   return {paths[0], paths[1], paths[2], paths[3]};

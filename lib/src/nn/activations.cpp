@@ -1,7 +1,7 @@
 #include "gradlab/nn/activations.hpp"
 
 #include "gradlab/ops/log_softmax.hpp"
-#include "gradlab/ops/relu.hpp"
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/ops/sigmoid.hpp"
 #include "gradlab/ops/tanh.hpp"
 #include "gradlab/shape.hpp"
@@ -17,19 +17,19 @@ arma::mat ReLU::forward(const arma::mat& X) {
   // X: D x B  ->  Y = max(X, 0): D x B
   detail::require_input(*this, X, 0);
   X_ = X;
-  return ops::relu_forward(X);
+  return fast::relu_forward(X);
 }
 
 arma::mat ReLU::forward(arma::mat&& X) {
   detail::require_input(*this, X, 0);
   X_ = std::move(X);
-  return ops::relu_forward(X_);
+  return fast::relu_forward(X_);
 }
 
 arma::mat ReLU::backward(const arma::mat& dY) {
   // dY: D x B.  Forward was Y = max(X, 0), so dX = dY ⊙ 1[X > 0]
   detail::require_upstream(*this, dY, X_.n_rows, X_.n_cols);
-  return ops::relu_backward(dY, X_);
+  return fast::relu_backward(dY, X_);
 }
 
 // LeakyReLU -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 #include "gradlab/nn/linear.hpp"
 
-#include "gradlab/ops/affine.hpp"
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/shape.hpp"
 #include "layer_checks.hpp"
 
@@ -26,20 +26,20 @@ arma::mat Linear::forward(const arma::mat& X) {
   detail::require_input(*this, X, in());
   X_ = X;
   borrowed_ = nullptr;
-  return ops::affine_forward(W, b, X_);  // Y = W X + b
+  return fast::affine_forward(W, b, X_);  // Y = W X + b
 }
 
 arma::mat Linear::forward(arma::mat&& X) {
   detail::require_input(*this, X, in());
   X_ = std::move(X);
   borrowed_ = nullptr;
-  return ops::affine_forward(W, b, X_);  // Y = W X + b
+  return fast::affine_forward(W, b, X_);  // Y = W X + b
 }
 
 arma::mat Linear::forward_borrowed(const arma::mat& X) {
   detail::require_input(*this, X, in());
   borrowed_ = &X;  // the caller keeps X until backward; no copy of the batch
-  return ops::affine_forward(W, b, X);  // Y = W X + b
+  return fast::affine_forward(W, b, X);  // Y = W X + b
 }
 
 arma::mat Linear::backward(const arma::mat& dY) {
@@ -47,7 +47,7 @@ arma::mat Linear::backward(const arma::mat& dY) {
   // dW = dY X^T,  db = sum of dY over the batch,  dX = W^T dY
   const arma::mat& X = input();
   detail::require_upstream(*this, dY, out(), X.n_cols);
-  ops::AffineGrads g = ops::affine_backward(dY, W, X);
+  ops::AffineGrads g = fast::affine_backward(dY, W, X);
   dW = std::move(g.dW);  // assigned, never accumulated
   db = std::move(g.db);
   return std::move(g.dX);
@@ -57,7 +57,7 @@ void Linear::backward_parameters(const arma::mat& dY) {
   // dW = dY X^T, db = sum of dY over the batch; dX = W^T dY is not needed below the first layer
   const arma::mat& X = input();
   detail::require_upstream(*this, dY, out(), X.n_cols);
-  ops::affine_backward_parameters(dY, X, dW, db);
+  fast::affine_backward_parameters(dY, X, dW, db);
 }
 
 std::vector<Parameter> Linear::parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }

@@ -7,7 +7,7 @@
 
 namespace gradlab::optim {
 
-Adam::Adam(std::vector<nn::Parameter> parameters, AdamOptions options)
+Adam::Adam(std::vector<gradlab::Parameter> parameters, AdamOptions options)
     : Optimizer(std::move(parameters), options.learning_rate, "Adam"), options_(options) {
   detail::require_unit_interval("Adam", "beta1", options.beta1);
   detail::require_unit_interval("Adam", "beta2", options.beta2);

@@ -10,13 +10,13 @@ namespace gradlab::optim {
 namespace {
 
 // "parameter '0.W' (index 0)": how messages name a parameter.
-std::string describe(const nn::Parameter& p, std::size_t i) {
+std::string describe(const gradlab::Parameter& p, std::size_t i) {
   return "parameter '" + p.name + "' (index " + std::to_string(i) + ")";
 }
 
 }  // namespace
 
-Optimizer::Optimizer(std::vector<nn::Parameter> parameters, double learning_rate, const char* who)
+Optimizer::Optimizer(std::vector<gradlab::Parameter> parameters, double learning_rate, const char* who)
     : parameters_(std::move(parameters)), learning_rate_(learning_rate), who_(who) {
   require(!parameters_.empty(), who_, "the parameter list is empty");
   for (std::size_t i = 0; i < parameters_.size(); ++i)
@@ -33,7 +33,7 @@ void Optimizer::set_learning_rate(double learning_rate) {
 std::vector<arma::mat> Optimizer::zeros_like_parameters() const {
   std::vector<arma::mat> zeros;
   zeros.reserve(parameters_.size());
-  for (const nn::Parameter& p : parameters_)
+  for (const gradlab::Parameter& p : parameters_)
     zeros.emplace_back(arma::size(*p.value), arma::fill::zeros);
   return zeros;
 }
@@ -42,7 +42,7 @@ void Optimizer::step() {
   // Check every parameter before moving any, so a bad shape leaves the model untouched.
   const std::vector<Buffers> buffers = state_buffers();
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    const nn::Parameter& p = parameters_[i];
+    const gradlab::Parameter& p = parameters_[i];
     require(arma::size(*p.grad) == arma::size(*p.value), who_, [&] {
       return describe(p, i) + ": grad is " + shape_of(*p.grad) + " but the value is " +
              shape_of(*p.value) + " (they must have the same shape)";
@@ -93,7 +93,7 @@ void Optimizer::import_state(const OptimizerState& state) {
   });
   for (std::size_t i = 0, k = 0; i < parameters_.size(); ++i)
     for (const Buffers& b : buffers) {
-      const nn::Parameter& p = parameters_[i];
+      const gradlab::Parameter& p = parameters_[i];
       const std::string expected_name = p.name + "." + b.name;
       require(state.names[k] == expected_name, fn, [&] {
         return describe(p, i) + ": state buffer " + std::to_string(k) + " is named '" +

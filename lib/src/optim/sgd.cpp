@@ -1,6 +1,6 @@
 #include "gradlab/optim/sgd.hpp"
 
-#include "gradlab/parallel.hpp"
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/shape.hpp"
 #include "options.hpp"
 
@@ -8,24 +8,14 @@
 
 namespace gradlab::optim {
 
-namespace {
-
-// v = mu v + g;  theta -= lr v, element by element. Built for AVX2 as well as for the baseline
-// instruction set, the best one picked when the program starts: the same operations in the same
-// order either way (no fused multiply-add: the project builds with -ffp-contract=off), so the
-// same numbers on every machine.
-__attribute__((target_clones("avx2", "default"))) void heavy_ball(double* v, double* theta,
-                                                                 const double* g, arma::uword n,
-                                                                 double mu, double lr) {
-  for (arma::uword k = 0; k < n; ++k) {
-    v[k] = mu * v[k] + g[k];
-    theta[k] -= lr * v[k];
-  }
+void heavy_ball_step(arma::mat& v, arma::mat& theta, const arma::mat& g, double mu, double lr) {
+  require_same_shape("heavy_ball_step", "v", v, "theta", theta);
+  require_same_shape("heavy_ball_step", "g", g, "theta", theta);
+  v = mu * v + g;  // v = mu v + g
+  theta -= lr * v;  // theta -= lr v
 }
 
-}  // namespace
-
-SGD::SGD(std::vector<nn::Parameter> parameters, SGDOptions options)
+SGD::SGD(std::vector<gradlab::Parameter> parameters, SGDOptions options)
     : Optimizer(std::move(parameters), options.learning_rate, "SGD"), options_(options) {
   detail::require_unit_interval("SGD", "momentum", options.momentum);
   detail::require_nonnegative("SGD", "weight_decay", options.weight_decay);
@@ -50,16 +40,9 @@ void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
   }
   arma::mat& v = velocity_[i];
   if (!options_.nesterov) {
-    // Heavy ball, the common case, in one pass over the three arrays (two passes read and
-    // write the velocity twice; at batch 1 this update is most of a step's memory traffic):
-    //   v = mu v + g;   theta -= lr v        (lr stays outside v: see sgd.hpp)
-    double* velocity = v.memptr();
-    double* values = theta.memptr();
-    const double* gradient = g.memptr();
-    // a slice per thread (gradlab/parallel.hpp); the loop touches three arrays of n numbers
-    parallel::for_slices(v.n_elem, 3.0 * v.n_elem, [=](arma::uword begin, arma::uword end) {
-      heavy_ball(velocity + begin, values + begin, gradient + begin, end - begin, mu, lr);
-    });
+    // Heavy ball, the common case: heavy_ball_step's equations in one pass over the three
+    // arrays (fast/kernels.hpp)
+    fast::heavy_ball_step(v, theta, g, mu, lr);
     return;
   }
   v = mu * v + g;               // Nesterov: v = mu v + g

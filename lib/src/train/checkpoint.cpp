@@ -1,6 +1,6 @@
 #include "gradlab/train/checkpoint.hpp"
 
-#include "gradlab/report/files.hpp"
+#include "gradlab/io/files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -28,8 +28,8 @@ struct Entry {
 // Every tensor a checkpoint holds for this network, in file order: parameters, then state.
 std::vector<Entry> network_tensors(nn::Sequential& net) {
   std::vector<Entry> entries;
-  for (const nn::Parameter& p : net.parameters()) entries.push_back({p.name, p.value});
-  for (const nn::Parameter& p : net.state()) entries.push_back({p.name, p.value});
+  for (const gradlab::Parameter& p : net.parameters()) entries.push_back({p.name, p.value});
+  for (const gradlab::Parameter& p : net.state()) entries.push_back({p.name, p.value});
   return entries;
 }
 
@@ -92,7 +92,7 @@ void save_checkpoint(const std::filesystem::path& path, nn::Sequential& net,
                            {"steps", s.steps}, {"buffers", s.names.size()}};
     for (std::size_t k = 0; k < s.buffers.size(); ++k) add("optimizer:" + s.names[k], s.buffers[k]);
   }
-  report::write_file_atomically(path, magic + " " + std::to_string(checkpoint_version) + "\n" +
+  io::write_file_atomically(path, magic + " " + std::to_string(checkpoint_version) + "\n" +
                                           header.dump() + "\n" + values);
 }
 

@@ -1,5 +1,7 @@
 #include "gradlab/train/history.hpp"
 
+#include "gradlab/text.hpp"
+
 #include <stdexcept>
 
 namespace gradlab::train {
@@ -13,8 +15,8 @@ const char* to_string(Outcome outcome) {
   return "?";
 }
 
-report::Csv History::to_csv() const {
-  report::Csv csv({"epoch", "step", "learning_rate", "train_loss", "train_accuracy",
+output::Csv History::to_csv() const {
+  output::Csv csv({"epoch", "step", "learning_rate", "train_loss", "train_accuracy",
                    "validation_loss", "validation_accuracy", "test_loss", "test_accuracy",
                    "seconds", "status"});
   for (std::size_t i = 0; i < evaluations.size(); ++i) {
@@ -26,7 +28,7 @@ report::Csv History::to_csv() const {
     for (double v : {e.epoch, static_cast<double>(e.step), e.learning_rate, e.train.loss,
                      e.train.accuracy, e.validation.loss, e.validation.accuracy, e.test.loss,
                      e.test.accuracy, e.seconds})
-      row.push_back(report::number(v));
+      row.push_back(text::number(v));
     row.push_back(status);
     csv.add_row(std::move(row));
   }

@@ -1,9 +1,11 @@
 #include "gradlab/train/run.hpp"
 
+#include "gradlab/text.hpp"
+
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/optim/adam.hpp"
 #include "gradlab/optim/sgd.hpp"
-#include "gradlab/report/files.hpp"
+#include "gradlab/io/files.hpp"
 #include "gradlab/train/checkpoint.hpp"
 
 #include <algorithm>
@@ -21,7 +23,7 @@ bool one_of(const std::string& value, std::initializer_list<const char*> names) 
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return value == n; });
 }
 
-std::string value_text(double v) { return report::number(v); }
+std::string value_text(double v) { return text::number(v); }
 
 std::string init_name(const std::string& short_name) {
   if (short_name == "glorot") return "glorot_uniform";
@@ -33,25 +35,25 @@ std::string init_name(const std::string& short_name) {
 }  // namespace
 
 void validate(const RunConfig& c) {
-  option(c.arch.size() >= 2, "--arch needs at least an input and an output size");
-  for (arma::uword s : c.arch) option(s >= 1, "--arch sizes must be positive");
+  option(c.arch.size() >= 2, "arch needs at least an input and an output size");
+  for (arma::uword s : c.arch) option(s >= 1, "arch sizes must be positive");
   option(one_of(c.activation, {"relu", "tanh", "leaky_relu", "sigmoid"}),
-         "--activation '" + c.activation + "' is not one of relu, tanh, leaky_relu, sigmoid");
-  option(c.dropout >= 0.0 && c.dropout < 1.0, "--dropout " + value_text(c.dropout) + " is outside [0, 1)");
-  option(one_of(c.loss, {"ce", "mse"}), "--loss '" + c.loss + "' is not one of ce, mse");
+         "activation '" + c.activation + "' is not one of relu, tanh, leaky_relu, sigmoid");
+  option(c.dropout >= 0.0 && c.dropout < 1.0, "dropout " + value_text(c.dropout) + " is outside [0, 1)");
+  option(one_of(c.loss, {"ce", "mse"}), "loss '" + c.loss + "' is not one of ce, mse");
   option(one_of(c.init, {"glorot", "he", "normal", "glorot_uniform", "he_normal", "standard_normal"}),
-         "--init '" + c.init + "' is not one of glorot, he, normal");
+         "init '" + c.init + "' is not one of glorot, he, normal");
   option(one_of(c.optimizer, {"sgd", "nesterov", "adam"}),
-         "--optimizer '" + c.optimizer + "' is not one of sgd, nesterov, adam");
-  option(std::isfinite(c.lr) && c.lr > 0.0, "--lr " + value_text(c.lr) + " must be positive");
-  option(c.momentum >= 0.0 && c.momentum < 1.0, "--momentum " + value_text(c.momentum) + " is outside [0, 1)");
-  option(c.optimizer != "nesterov" || c.momentum > 0.0, "--optimizer nesterov needs --momentum > 0");
-  option(c.weight_decay >= 0.0, "--weight-decay " + value_text(c.weight_decay) + " is negative");
+         "optimizer '" + c.optimizer + "' is not one of sgd, nesterov, adam");
+  option(std::isfinite(c.lr) && c.lr > 0.0, "lr " + value_text(c.lr) + " must be positive");
+  option(c.momentum >= 0.0 && c.momentum < 1.0, "momentum " + value_text(c.momentum) + " is outside [0, 1)");
+  option(c.optimizer != "nesterov" || c.momentum > 0.0, "optimizer nesterov needs momentum > 0");
+  option(c.weight_decay >= 0.0, "weight_decay " + value_text(c.weight_decay) + " is negative");
   option(one_of(c.schedule, {"constant", "step", "halve", "cosine"}),
-         "--schedule '" + c.schedule + "' is not one of constant, step, halve, cosine");
-  option(c.batch >= 1, "--batch must be at least 1");
-  option(c.epochs >= 1, "--epochs must be at least 1 (got " + std::to_string(c.epochs) + ")");
-  option(c.evals_per_epoch >= 1, "--evals-per-epoch must be at least 1");
+         "schedule '" + c.schedule + "' is not one of constant, step, halve, cosine");
+  option(c.batch >= 1, "batch " + std::to_string(c.batch) + " must be at least 1");
+  option(c.epochs >= 1, "epochs " + std::to_string(c.epochs) + " must be at least 1");
+  option(c.evals_per_epoch >= 1, "evals_per_epoch " + std::to_string(c.evals_per_epoch) + " must be at least 1");
 }
 
 nlohmann::json to_json(const RunConfig& c) {
@@ -139,13 +141,13 @@ History run(const RunConfig& c, const Sets& sets, const RunFiles& files,
       // summary left by a killed run must not claim it completed.
       nlohmann::json j = summary(h);
       if (h.outcome == Outcome::completed) j["result"]["outcome"] = "running";
-      report::write_file_atomically(files.out / "summary.json", j.dump(2) + "\n");
+      io::write_file_atomically(files.out / "summary.json", j.dump(2) + "\n");
     };
   }
   History h = fit(m.net, *m.loss, *m.optimizer, sets, o);
   if (!files.out.empty()) {
     h.to_csv().write(files.out / "history.csv");
-    report::write_file_atomically(files.out / "summary.json", summary(h).dump(2) + "\n");
+    io::write_file_atomically(files.out / "summary.json", summary(h).dump(2) + "\n");
   }
   if (!files.save.empty()) save_checkpoint(files.save, m.net, m.optimizer.get());
   return h;

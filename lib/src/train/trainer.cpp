@@ -1,8 +1,10 @@
 #include "gradlab/train/trainer.hpp"
 
-#include "gradlab/blas.hpp"
+#include "gradlab/text.hpp"
+
+#include "gradlab/fast/blas.hpp"
 #include "gradlab/data/batches.hpp"
-#include "gradlab/memory.hpp"
+#include "gradlab/fast/memory.hpp"
 #include "gradlab/shape.hpp"
 
 #include <chrono>
@@ -32,12 +34,12 @@ std::string duration_text(double seconds) {
 void validate(nn::Sequential& net, const Sets& sets, const TrainOptions& o) {
   require(sets.train != nullptr, "fit", "no training set given");
   require(o.epochs >= 1, "fit",
-          [&] { return "--epochs must be at least 1 (got " + std::to_string(o.epochs) + ")"; });
+          [&] { return "epochs " + std::to_string(o.epochs) + " must be at least 1"; });
   require(o.evals_per_epoch >= 1, "fit", [&] {
-    return "--evals-per-epoch must be at least 1 (got " + std::to_string(o.evals_per_epoch) + ")";
+    return "evals_per_epoch " + std::to_string(o.evals_per_epoch) + " must be at least 1";
   });
   require(o.batch_size >= 1 && o.batch_size <= sets.train->size(), "fit", [&] {
-    return "--batch " + std::to_string(o.batch_size) + " must be between 1 and the " +
+    return "batch " + std::to_string(o.batch_size) + " must be between 1 and the " +
            std::to_string(sets.train->size()) + " samples of " + sets.train->name;
   });
   // The network's input must match the data: one forward on one sample says so with the
@@ -89,22 +91,22 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
   arma::uword step = 0;
   double last_loss = arma::datum::nan;
 
-  // BLAS threads by the policy of gradlab/blas.hpp: the largest product of a step is the largest
+  // BLAS threads by the policy of gradlab/fast/blas.hpp: the largest product of a step is the largest
   // weight matrix times the batch (training) or times 1,000 (evaluation's chunks). At small
   // batches one thread is faster than two.
   double largest_weight = 0.0;
-  for (const nn::Parameter& p : net.parameters())
+  for (const gradlab::Parameter& p : net.parameters())
     largest_weight = std::max(largest_weight, static_cast<double>(p.value->n_elem));
-  const int train_threads = blas::threads_for(largest_weight * static_cast<double>(o.batch_size));
-  const int evaluation_threads = blas::threads_for(largest_weight * 1000.0);
-  blas::ScopedThreads training_threads(train_threads);
-  keep_freed_memory();  // every step frees and takes the same blocks again
+  const int train_threads = fast::blas::threads_for(largest_weight * static_cast<double>(o.batch_size));
+  const int evaluation_threads = fast::blas::threads_for(largest_weight * 1000.0);
+  fast::blas::ScopedThreads training_threads(train_threads);
+  fast::keep_freed_memory();  // every step frees and takes the same blocks again
 
   auto set_rate = [&] {
     if (o.schedule) optimizer.set_learning_rate(o.schedule->learning_rate(round, round_losses));
   };
   auto evaluate_all = [&](double epoch) {
-    blas::ScopedThreads threads(evaluation_threads);
+    fast::blas::ScopedThreads threads(evaluation_threads);
     Evaluation e;
     e.epoch = epoch;
     e.step = step;
@@ -116,8 +118,8 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
     history.evaluations.push_back(e);
     if (!std::isfinite(e.train.loss) && history.outcome == Outcome::completed) {
       history.outcome = Outcome::diverged;
-      history.note = "the training loss became " + report::number(e.train.loss) + " at epoch " +
-                     report::number(epoch) + " (step " + std::to_string(step) + ")";
+      history.note = "the training loss became " + text::number(e.train.loss) + " at epoch " +
+                     text::number(epoch) + " (step " + std::to_string(step) + ")";
     }
     if (o.on_evaluation) o.on_evaluation(history);
     return e;
@@ -134,7 +136,7 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
                  static_cast<unsigned long long>(steps_per_epoch), last_loss,
                  history.evaluations.empty()
                      ? ""
-                     : ("acc " + report::number(std::round(1000.0 * history.last().train.accuracy) / 10.0) + "%").c_str(),
+                     : ("acc " + text::number(std::round(1000.0 * history.last().train.accuracy) / 10.0) + "%").c_str(),
                  duration_text(eta).c_str(), final_line ? "\n" : "");
     std::fflush(stderr);
   };
@@ -154,9 +156,9 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
       last_loss = loss.forward(logits, batch.labels);
       if (!std::isfinite(last_loss)) {
         history.outcome = Outcome::diverged;
-        history.note = "the loss became " + report::number(last_loss) + " at epoch " +
+        history.note = "the loss became " + text::number(last_loss) + " at epoch " +
                        std::to_string(epoch + 1) + ", step " + std::to_string(step + 1) +
-                       " (learning rate " + report::number(optimizer.learning_rate()) + ")";
+                       " (learning rate " + text::number(optimizer.learning_rate()) + ")";
         evaluate_all(epoch + static_cast<double>(in_epoch - 1) / steps_per_epoch);
         break;
       }

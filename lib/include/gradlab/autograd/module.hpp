@@ -34,7 +34,7 @@ class Module {
   std::vector<Parameter> parameters() const;
   // The same list as the optimisers in gradlab::optim take it: value and grad point into the
   // Parameters' nodes (they stay valid while this module lives).
-  std::vector<nn::Parameter> optimizer_parameters() const;
+  std::vector<gradlab::Parameter> optimizer_parameters() const;
   // grad = 0 for every parameter (call before each backward: leaves accumulate).
   void zero_grad();
 

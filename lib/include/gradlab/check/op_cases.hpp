@@ -1,7 +1,7 @@
 #pragma once
 // The catalogue of every op in gradlab::ops as functions the checker can run, at the shapes the
 // tour and the tests use. One place, so `gradcheck` and checks/ check the very same things.
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 
 #include <cstdint>
 #include <string>

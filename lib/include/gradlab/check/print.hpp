@@ -1,6 +1,6 @@
 #pragma once
 // The checker's reports as people and programs read them: one aligned row per tensor, or JSON.
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,9 +11,9 @@ namespace gradlab::check {
 
 // Columns: check, shapes, method, tensor, shape, checked, max rel err, max abs err, worst
 // (index: analytic vs numeric), pass, kink, fail, contract, verdict.
-void print_table(std::ostream& out, const std::vector<CheckReport>& reports);
+void print_table(std::ostream& out, const std::vector<CheckResult>& reports);
 
-nlohmann::json to_json(const TensorReport& tensor);
-nlohmann::json to_json(const CheckReport& report);
+nlohmann::json to_json(const TensorResult& tensor);
+nlohmann::json to_json(const CheckResult& report);
 
 }  // namespace gradlab::check

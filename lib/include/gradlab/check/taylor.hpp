@@ -16,7 +16,7 @@
 // step (or above rounding only at the three largest steps, where a corner may be crossed), and
 // the test passes with that note ("linear along v"); a wrong gradient there leaves
 // h |<delta, v>|, far above the noise, and fails with slope 1. Docs: docs/studies/step-size.md.
-#include "gradlab/check/gradcheck.hpp"
+#include "gradlab/check/checker.hpp"
 
 #include <cstdint>
 #include <string>
@@ -40,7 +40,7 @@ struct TaylorPoint {
   bool fitted = false;     // used in the slope fit
 };
 
-struct TaylorReport {
+struct TaylorResult {
   std::vector<TaylorPoint> points;  // from the largest h to the smallest
   double slope = 0.0;               // fitted slope of log r against log h (NaN when not fitted)
   int fitted = 0;                   // the number of points in the fit
@@ -52,7 +52,7 @@ struct TaylorReport {
 
 // Runs the test on fn (inputs are moved and restored exactly). Throws std::invalid_argument
 // for a function without inputs or options out of range.
-TaylorReport taylor_test(const Differentiable& fn, const TaylorOptions& options = {});
+TaylorResult taylor_test(const Differentiable& fn, const TaylorOptions& options = {});
 
 // Least-squares slope of log10(y) against log10(x) (x, y > 0; at least two points).
 double fit_loglog_slope(const std::vector<double>& x, const std::vector<double>& y);

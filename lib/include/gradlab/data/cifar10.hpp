@@ -51,7 +51,7 @@ Cifar10 load_cifar10(const std::filesystem::path& folder);
 // pixel lies in [0, 1] and every label is below 10.
 std::string cifar10_bytes(const Dataset& data);
 
-// Writes cifar10_bytes(data) to path atomically (report/files.hpp).
+// Writes cifar10_bytes(data) to path atomically (io/files.hpp).
 void write_cifar10_batch(const Dataset& data, const std::filesystem::path& path);
 
 }  // namespace gradlab::data

@@ -49,7 +49,7 @@ std::string idx_images_bytes(const arma::mat& X, arma::uword rows, arma::uword c
 std::string idx_labels_bytes(const arma::uvec& labels);
 
 // Writes a data set of images as two IDX files, gzip-compressed when a name ends in ".gz",
-// each atomically (report/files.hpp). Used to save a small subset and by the tests.
+// each atomically (io/files.hpp). Used to save a small subset and by the tests.
 void write_idx_dataset(const Dataset& data, const std::filesystem::path& images_path,
                        const std::filesystem::path& labels_path);
 

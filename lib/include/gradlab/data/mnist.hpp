@@ -41,7 +41,7 @@ const std::vector<std::string>& default_mnist_mirrors();
 
 struct DataFolder {
   std::filesystem::path path;
-  std::string source;  // "--data", "GRADLAB_DATA" or "default", for messages
+  std::string source;  // "given" (by the caller), "GRADLAB_DATA" or "default", for messages
 };
 
 // The folder rule above. data_option: the --data value, empty when not given.

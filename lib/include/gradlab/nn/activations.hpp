@@ -17,6 +17,7 @@ class ReLU : public Layer {
   // dX = dY ⊙ 1[X > 0]
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override { return "ReLU"; }
+  Structure structure() const override { return Structure::elementwise; }
 
  private:
   arma::mat X_;
@@ -31,6 +32,7 @@ class LeakyReLU : public Layer {
   // dX = dY ⊙ (1 where X > 0, slope elsewhere)
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override;  // "LeakyReLU(0.01)"
+  Structure structure() const override { return Structure::elementwise; }
   double slope() const { return slope_; }
 
  private:
@@ -45,6 +47,7 @@ class Tanh : public Layer {
   // dX = dY ⊙ (1 - Y ⊙ Y)
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override { return "Tanh"; }
+  Structure structure() const override { return Structure::elementwise; }
 
  private:
   arma::mat Y_;
@@ -57,6 +60,7 @@ class Sigmoid : public Layer {
   // dX = dY ⊙ Y ⊙ (1 - Y)
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override { return "Sigmoid"; }
+  Structure structure() const override { return Structure::elementwise; }
 
  private:
   arma::mat Y_;
@@ -69,6 +73,7 @@ class LogSoftmax : public Layer {
   // dX = dY - softmax ⊙ (column sums of dY),  softmax = exp(Y)
   arma::mat backward(const arma::mat& dY) override;
   std::string name() const override { return "LogSoftmax"; }
+  Structure structure() const override { return Structure::per_column; }
 
  private:
   arma::mat Y_;

@@ -22,9 +22,15 @@
 //                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma". Gradients
 //                have their parameter's shape from construction (zeros until a backward).
 //   set_mode()   train or eval.
+//   structure()  how a change of one entry of X travels through forward (Structure below): what
+//                nn::check_network's shortcuts rely on. The default, general, promises nothing;
+//                a layer that overrides forward in a way that breaks its base's promise
+//                overrides structure() too. check_network also verifies it on the batch.
 // Wrong shapes throw std::invalid_argument naming the layer and the shapes:
 //   "Linear(4, 3).forward: X is 5x2 but the layer takes 4 rows (X is features x batch)".
 // Layers own their state (weights, gradients, caches); the maths is in gradlab::ops.
+#include "gradlab/parameter.hpp"
+
 #include <armadillo>
 
 #include <string>
@@ -34,13 +40,12 @@ namespace gradlab::nn {
 
 enum class Mode { train, eval };
 
-// A trainable tensor as optimisers and checkers see it: its value and the gradient that the
-// last backward assigned. Both point into the layer that owns them.
-struct Parameter {
-  std::string name;
-  arma::mat* value;
-  arma::mat* grad;
-};
+// How forward lets a change of its input through, for the network check (nn/network_check.hpp):
+//   general      anything: the layer is re-run on its whole input;
+//   elementwise  Y_ij depends on X_ij alone (ReLU, LeakyReLU, Tanh, Sigmoid);
+//   per_column   Y's column b depends on X's column b alone (LogSoftmax);
+//   affine       Y = W X + b, with parameters() = {W: out x in, b: out} in that order (Linear).
+enum class Structure { general, elementwise, per_column, affine };
 
 class Layer {
  public:
@@ -58,6 +63,7 @@ class Layer {
   // same outputs (BatchNorm's running statistics), named like parameters; grad is null.
   virtual std::vector<Parameter> state() { return {}; }
   virtual void set_mode(Mode mode) { mode_ = mode; }
+  virtual Structure structure() const { return Structure::general; }
   Mode mode() const { return mode_; }
   virtual std::string name() const = 0;  // "Linear(784, 100)", "ReLU", ...
 

@@ -1,5 +1,6 @@
 #pragma once
-// The fully connected layer: Y = W X + b, calling ops::affine_forward / affine_backward.
+// The fully connected layer: Y = W X + b. Its equations are ops::affine_forward and
+// ops::affine_backward; it runs their fast twins (fast/kernels.hpp), which give the same numbers.
 #include "gradlab/nn/layer.hpp"
 
 namespace gradlab::nn {
@@ -24,6 +25,7 @@ class Linear : public Layer {
   std::vector<Parameter> parameters() override;
 
   std::string name() const override;  // "Linear(784, 100)"
+  Structure structure() const override { return Structure::affine; }
   arma::uword in() const { return W.n_cols; }
   arma::uword out() const { return W.n_rows; }
 

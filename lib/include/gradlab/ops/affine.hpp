@@ -17,9 +17,4 @@ struct AffineGrads {
 // dW = dY X^T,   db = sum of dY over the batch (row sums),   dX = W^T dY
 AffineGrads affine_backward(const arma::mat& dY, const arma::mat& W, const arma::mat& X);
 
-// The parameters' part alone, into dW and db (resized when their shape differs): dW = dY X^T,
-// db = row sums of dY. For the first layer of a network, whose input (the data) needs no
-// gradient: it saves dX = W^T dY, a third of the layer's backward products.
-void affine_backward_parameters(const arma::mat& dY, const arma::mat& X, arma::mat& dW, arma::vec& db);
-
 }  // namespace gradlab::ops

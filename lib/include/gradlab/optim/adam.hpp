@@ -32,7 +32,7 @@ class Adam : public Optimizer {
  public:
   // Throws std::invalid_argument naming the option and its value when an option is out of
   // range, e.g. "Adam: beta2 = 1 is outside [0, 1)".
-  Adam(std::vector<nn::Parameter> parameters, AdamOptions options = {});
+  Adam(std::vector<gradlab::Parameter> parameters, AdamOptions options = {});
 
   std::string name() const override { return "Adam"; }
   const AdamOptions& options() const { return options_; }

@@ -1,7 +1,7 @@
 #pragma once
 // The optimiser interface shared by SGD (sgd.hpp) and Adam (adam.hpp).
 //
-// An optimiser is built on a model's parameter list (nn::Parameter: name, value, grad, both
+// An optimiser is built on a model's parameter list (gradlab::Parameter: name, value, grad, both
 // pointing into the layer that owns them) and keeps its state per parameter, by position: the
 // i-th momentum buffer belongs to the i-th parameter. The buffers are allocated at construction,
 // zero-filled and shaped like each value, so a checkpoint can export them before the first step.
@@ -13,7 +13,7 @@
 //   export_state() / import_state()   everything a resumed run needs besides the model: the
 //            buffers, the step count (Adam's bias correction) and the learning rate. The
 //            hyperparameters (momentum, betas, ...) are construction options, not state.
-#include "gradlab/nn/layer.hpp"
+#include "gradlab/parameter.hpp"
 
 #include <armadillo>
 
@@ -47,7 +47,7 @@ class Optimizer {
   void set_learning_rate(double learning_rate);  // throws unless learning_rate > 0
 
   std::uint64_t steps() const { return steps_; }
-  const std::vector<nn::Parameter>& parameters() const { return parameters_; }
+  const std::vector<gradlab::Parameter>& parameters() const { return parameters_; }
   virtual std::string name() const = 0;  // "SGD", "Adam"
 
   OptimizerState export_state() const;
@@ -60,7 +60,7 @@ class Optimizer {
  protected:
   // `who` names the concrete optimiser in error messages. Throws std::invalid_argument when the
   // list is empty, a value or grad pointer is null, or learning_rate <= 0.
-  Optimizer(std::vector<nn::Parameter> parameters, double learning_rate, const char* who);
+  Optimizer(std::vector<gradlab::Parameter> parameters, double learning_rate, const char* who);
 
   // The update of parameter i, theta = *parameters()[i].value, from its gradient. Called by
   // step() once per parameter, after the shapes were checked and steps() was incremented (so
@@ -79,7 +79,7 @@ class Optimizer {
   std::vector<arma::mat> zeros_like_parameters() const;
 
  private:
-  std::vector<nn::Parameter> parameters_;
+  std::vector<gradlab::Parameter> parameters_;
   double learning_rate_;
   std::uint64_t steps_ = 0;
   const char* who_;

@@ -31,6 +31,10 @@
 
 namespace gradlab::optim {
 
+// The heavy-ball update of one parameter, in place: v = mu v + g;  theta -= lr v.
+// The reference that SGD's fast kernel (fast::heavy_ball_step) is checked against.
+void heavy_ball_step(arma::mat& v, arma::mat& theta, const arma::mat& g, double mu, double lr);
+
 struct SGDOptions {
   double learning_rate = 0.01;  // > 0
   double momentum = 0.0;        // mu in [0, 1); 0 is plain SGD and keeps no state
@@ -42,7 +46,7 @@ class SGD : public Optimizer {
  public:
   // Throws std::invalid_argument naming the option and its value when an option is out of
   // range, e.g. "SGD: momentum = 1 is outside [0, 1)".
-  SGD(std::vector<nn::Parameter> parameters, SGDOptions options = {});
+  SGD(std::vector<gradlab::Parameter> parameters, SGDOptions options = {});
 
   std::string name() const override { return "SGD"; }
   const SGDOptions& options() const { return options_; }

@@ -1,7 +1,7 @@
 #pragma once
 // What a training run measured: one Evaluation per evaluation point (k per epoch as asked),
 // the wall time of each epoch, and how the run ended.
-#include "gradlab/report/csv.hpp"
+#include "gradlab/output/csv.hpp"
 #include "gradlab/train/metrics.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,7 +31,7 @@ struct History {
   // history.csv: epoch, step, learning_rate, train_loss, train_accuracy, validation_loss,
   // validation_accuracy, test_loss, test_accuracy, seconds, status. The status column is "ok",
   // or on the last row "diverged" / "interrupted" when the run ended so.
-  report::Csv to_csv() const;
+  output::Csv to_csv() const;
   // The last evaluation (throws std::logic_error when there is none).
   const Evaluation& last() const;
   // The evaluation with the best validation accuracy (the last one when there is no validation).

@@ -38,7 +38,8 @@ struct RunConfig {
   std::string label;                // shown on the progress line
 };
 
-// Throws std::invalid_argument naming the option (as the train tool spells it) and the value.
+// Throws std::invalid_argument naming the field of RunConfig and its value ("lr -1 must be
+// positive").
 void validate(const RunConfig& config);
 
 nlohmann::json to_json(const RunConfig& config);

@@ -46,8 +46,8 @@ struct TrainOptions {
 // Trains net in place and returns what was measured. Throws std::invalid_argument for bad
 // options (naming the option), when the data does not fit the network's input, or when a set
 // holds NaN or infinite features or labels out of range (data::check_dataset).
-// Sets the BLAS thread count for its run (gradlab/blas.hpp) and keeps freed memory in the
-// process for the next step (gradlab/memory.hpp).
+// Sets the BLAS thread count for its run (gradlab/fast/blas.hpp) and keeps freed memory in the
+// process for the next step (gradlab/fast/memory.hpp).
 History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, const Sets& sets,
             const TrainOptions& options);
 

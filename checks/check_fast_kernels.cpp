@@ -1,0 +1,197 @@
+// The fast path against the reference: every kernel of gradlab/fast/kernels.hpp gives the same
+// numbers, bit for bit, as the reference code it stands in for (ops::affine_forward,
+// ops::affine_backward, ops::relu_forward, ops::relu_backward, optim::heavy_ball_step), at
+// batches 1, 64 and 256, on one thread and on every thread the BLAS may use. And the comparison
+// is one that can fail: deliberately broken kernels (a slice boundary off by one, the ReLU mask
+// taken with >=, the velocity without its decay) are told apart from their reference.
+#include <catch2/catch.hpp>
+
+#include "gradlab/fast/blas.hpp"
+#include "gradlab/fast/kernels.hpp"
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/optim/sgd.hpp"
+#include "gradlab/random.hpp"
+#include "support.hpp"
+
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace gradlab;
+using gradlab::checks::two_threads_here;
+
+namespace {
+
+// The batch sizes the issue of speed cares about: per-sample SGD, a small and a large batch.
+const arma::uword batches[] = {1, 64, 256};
+
+// Same shape and the same bits in every entry (so NaN equals NaN and -0 differs from +0).
+bool same_bits(const arma::mat& a, const arma::mat& b) {
+  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
+         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
+}
+
+// Inputs of a 784-100 layer at batch B, with what makes elementwise code differ: exact zeros,
+// a -0, a NaN and infinities among the pre-activations.
+struct LayerData {
+  arma::mat W, X, Z, dY;
+  arma::vec b;
+};
+
+LayerData layer_data(arma::uword B, std::uint64_t seed) {
+  Rng rng(seed);
+  LayerData d;
+  d.W = random_normal(100, 784, rng);
+  d.b = random_normal(100, 1, rng);
+  d.X = random_normal(784, B, rng);
+  d.Z = random_normal(100, B, rng);
+  d.dY = random_normal(100, B, rng);
+  d.Z(0, 0) = 0.0;
+  d.Z(1, 0) = -0.0;
+  d.Z(2, 0) = arma::datum::nan;
+  d.Z(3, 0) = arma::datum::inf;
+  d.Z(4, 0) = -arma::datum::inf;
+  for (arma::uword k = 5; k < d.Z.n_elem; k += 17) d.Z(k) = 0.0;
+  return d;
+}
+
+// A kernel under comparison: the matrices it returns, computed from the data.
+using Kernel = std::function<std::vector<arma::mat>(const LayerData&)>;
+
+// Where `candidate` differs from `reference`, at each batch and thread count; empty when nowhere.
+std::string first_difference(const Kernel& reference, const Kernel& candidate) {
+  std::vector<int> thread_counts{1};
+  if (two_threads_here()) thread_counts.push_back(fast::blas::available_threads());
+  for (const int threads : thread_counts) {
+    fast::blas::ScopedThreads scoped(threads);
+    for (const arma::uword B : batches) {
+      const LayerData d = layer_data(B, 100 + B);
+      const std::vector<arma::mat> want = reference(d), got = candidate(d);
+      for (std::size_t k = 0; k < want.size(); ++k)
+        if (k >= got.size() || !same_bits(want[k], got[k]))
+          return "result " + std::to_string(k) + " at batch " + std::to_string(B) + " on " +
+                 std::to_string(threads) + " thread(s)";
+    }
+  }
+  return "";
+}
+
+// The kernels and their references, as Kernels.
+std::vector<arma::mat> reference_affine_forward(const LayerData& d) {
+  return {ops::affine_forward(d.W, d.b, d.X)};
+}
+std::vector<arma::mat> fast_affine_forward(const LayerData& d) {
+  return {fast::affine_forward(d.W, d.b, d.X)};
+}
+std::vector<arma::mat> reference_relu(const LayerData& d) {
+  return {ops::relu_forward(d.Z), ops::relu_backward(d.dY, d.Z)};
+}
+std::vector<arma::mat> fast_relu(const LayerData& d) {
+  return {fast::relu_forward(d.Z), fast::relu_backward(d.dY, d.Z)};
+}
+
+// Three heavy-ball steps of W (784 x 100 numbers) with gradients drawn from the data.
+template <class Step>
+std::vector<arma::mat> heavy_ball_steps(const LayerData& d, Step&& step) {
+  arma::mat theta = d.W, v(arma::size(d.W), arma::fill::zeros);
+  for (int k = 0; k < 3; ++k) {
+    const arma::mat g = d.W * (0.1 * (k + 1)) + 0.5;
+    step(v, theta, g, 0.9, 0.05);
+  }
+  return {v, theta};
+}
+std::vector<arma::mat> reference_heavy_ball(const LayerData& d) {
+  return heavy_ball_steps(d, optim::heavy_ball_step);
+}
+std::vector<arma::mat> fast_heavy_ball(const LayerData& d) {
+  return heavy_ball_steps(d, fast::heavy_ball_step);
+}
+
+}  // namespace
+
+TEST_CASE("fast: affine_forward equals ops::affine_forward bit for bit at batches 1, 64, 256",
+          "[fast][affine]") {
+  REQUIRE(first_difference(reference_affine_forward, fast_affine_forward).empty());
+}
+
+TEST_CASE("fast: affine_backward and affine_backward_parameters equal ops::affine_backward bit for bit",
+          "[fast][affine]") {
+  // affine_backward's data has a NaN in Z (its X here); take the reference on the same input
+  auto reference = [](const LayerData& d) {
+    const ops::AffineGrads g =
+        ops::affine_backward(d.dY, d.W.cols(0, 99), arma::mat(d.Z).replace(arma::datum::nan, 0.0));
+    return std::vector<arma::mat>{g.dX, g.dW, g.db};
+  };
+  auto fast_kernel = [](const LayerData& d) {
+    const ops::AffineGrads g =
+        fast::affine_backward(d.dY, d.W.cols(0, 99), arma::mat(d.Z).replace(arma::datum::nan, 0.0));
+    return std::vector<arma::mat>{g.dX, g.dW, g.db};
+  };
+  REQUIRE(first_difference(reference, fast_kernel).empty());
+  auto parameters_only = [](const LayerData& d) {
+    arma::mat dW(3, 3, arma::fill::value(7.0));  // wrong shapes on entry: resized
+    arma::vec db(1, arma::fill::value(7.0));
+    const arma::mat Z = arma::mat(d.Z).replace(arma::datum::nan, 0.0);
+    fast::affine_backward_parameters(d.dY, Z, dW, db);
+    const ops::AffineGrads g = ops::affine_backward(d.dY, d.W.cols(0, 99), Z);
+    return std::vector<arma::mat>{g.dX, dW, db};
+  };
+  REQUIRE(first_difference(reference, parameters_only).empty());
+}
+
+TEST_CASE("fast: relu_forward and relu_backward equal ops::relu_* bit for bit, NaN, -0 and inf included",
+          "[fast][relu]") {
+  REQUIRE(first_difference(reference_relu, fast_relu).empty());
+}
+
+TEST_CASE("fast: heavy_ball_step equals optim::heavy_ball_step bit for bit", "[fast][sgd]") {
+  REQUIRE(first_difference(reference_heavy_ball, fast_heavy_ball).empty());
+}
+
+TEST_CASE("fast: the comparison tells deliberately broken kernels from their references",
+          "[fast][mutation]") {
+  // the bias added to every column but the last (a slice boundary off by one)
+  auto bias_off_by_one = [](const LayerData& d) {
+    arma::mat Y = fast::affine_forward(d.W, d.b, d.X);
+    Y.col(Y.n_cols - 1) -= d.b;
+    return std::vector<arma::mat>{Y};
+  };
+  CHECK_THAT(first_difference(reference_affine_forward, bias_off_by_one),
+             Catch::Contains("result 0 at batch 1"));
+  // the ReLU mask taken as X >= 0: differs at the exact zeros only
+  auto mask_at_zero = [](const LayerData& d) {
+    arma::mat dX = fast::relu_backward(d.dY, d.Z);
+    for (arma::uword k = 0; k < d.Z.n_elem; ++k)
+      if (d.Z(k) == 0.0) dX(k) = d.dY(k);
+    return std::vector<arma::mat>{fast::relu_forward(d.Z), dX};
+  };
+  CHECK_THAT(first_difference(reference_relu, mask_at_zero), Catch::Contains("result 1"));
+  // ReLU written as max(x, 0) with std::max's argument order: NaN becomes 0 (divergence hidden)
+  auto nan_swallowed = [](const LayerData& d) {
+    arma::mat Y = d.Z;
+    Y.transform([](double x) { return x > 0.0 ? x : 0.0; });
+    return std::vector<arma::mat>{Y, fast::relu_backward(d.dY, d.Z)};
+  };
+  CHECK_THAT(first_difference(reference_relu, nan_swallowed), Catch::Contains("result 0"));
+  // the heavy ball without its decay: v = v + g
+  auto no_decay = [](const LayerData& d) {
+    return heavy_ball_steps(d, [](arma::mat& v, arma::mat& theta, const arma::mat& g, double,
+                                  double lr) { fast::heavy_ball_step(v, theta, g, 1.0, lr); });
+  };
+  CHECK_THAT(first_difference(reference_heavy_ball, no_decay), Catch::Contains("result 0"));
+  // db summed in another order (last column first): the same sum to rounding, other bits
+  auto db_other_order = [](const LayerData& d) {
+    const arma::mat Z = arma::mat(d.Z).replace(arma::datum::nan, 0.0);
+    ops::AffineGrads g = fast::affine_backward(d.dY, d.W.cols(0, 99), Z);
+    g.db = arma::sum(arma::fliplr(d.dY), 1);
+    return std::vector<arma::mat>{g.dX, g.dW, g.db};
+  };
+  auto reference = [](const LayerData& d) {
+    const ops::AffineGrads g =
+        ops::affine_backward(d.dY, d.W.cols(0, 99), arma::mat(d.Z).replace(arma::datum::nan, 0.0));
+    return std::vector<arma::mat>{g.dX, g.dW, g.db};
+  };
+  CHECK_THAT(first_difference(reference, db_other_order), Catch::Contains("result 2 at batch 64"));
+}

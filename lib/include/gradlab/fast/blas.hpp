@@ -1,0 +1,66 @@
+#pragma once
+// The BLAS's thread count, and gradlab's policy for it by size.
+//
+// Armadillo hands every matrix product to the BLAS it was built against; here that is
+// OpenBLAS, which runs a product on all cores once it is big enough by its own rule (for a
+// matrix-vector product, from about 10^4 elements). On a small machine the start-up and
+// synchronisation of the threads cost more than they save for the products of a small network
+// at small batches: a 784-100-100-10 step at batch 1 is slower with two threads than with one
+// (benchmarks/README.md has the measurements). So gradlab picks the count itself, by the size
+// of the largest product of a step, and sets it with OpenBLAS's own call, looked up at run time
+// (a BLAS without that call is left alone: every function below then does nothing).
+#include <cstdint>
+
+namespace gradlab::fast::blas {
+
+// Whether the loaded BLAS lets its thread count be set (OpenBLAS does).
+bool can_set_threads();
+
+// The BLAS's thread count now; 1 when it cannot be asked.
+int threads();
+
+// The number of cores the BLAS may use (its own count when it can be asked, else the
+// hardware's); at least 1.
+int available_threads();
+
+// Sets the BLAS's thread count (n >= 1; more than available_threads() is clamped). Returns false,
+// changing nothing, when the BLAS has no such call. Throws std::invalid_argument for n < 1.
+bool set_threads(int n);
+
+// The policy, by size: one thread while the largest product of a step has fewer multiply-adds
+// than this; from there on, every core that is free. Below it the start-up and synchronisation
+// of a second thread cost more than it saves. Measured on 2 cores (bench-training, quiet
+// machine): 784-100-100-10 at batch 32 (largest product 2.5e6) runs as fast on one thread as
+// on two; at batch 64 (5e6) two threads are 1.2x faster, and so is the six-layer net of report
+// 000 at batch 32 (5e6); at batch 1 two threads are 1.8x slower.
+inline constexpr double parallel_threshold = 4.0e6;
+
+// The thread count the policy picks for a step whose largest product (M x K times K x N) takes
+// `multiply_adds` = M N K: 1 below parallel_threshold, available_threads() from there on; when
+// the count was fixed with fix_threads, that count instead. It depends on the sizes alone, so a
+// run is as fast tomorrow as today. On a machine that other work keeps busy, a product's threads
+// wait for each other at every step and the second one does not pay: fix one thread there
+// (a lab's --threads 1).
+int threads_for(double multiply_adds);
+
+// Fixes the count threads_for returns (a program's --threads option); 0 goes back to the policy.
+// Throws std::invalid_argument for n < 0.
+void fix_threads(int n);
+
+// Whether the loaded BLAS runs its products on OpenMP's threads (OpenBLAS's OpenMP build, the
+// one gradlab links: see CMakeLists.txt); gradlab/fast/parallel.hpp's loops share them then.
+bool shares_openmp_threads();
+
+// Sets the thread count for a scope and puts the previous one back at its end.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n);
+  ~ScopedThreads();
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace gradlab::fast::blas

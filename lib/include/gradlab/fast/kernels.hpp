@@ -1,0 +1,43 @@
+#pragma once
+// The fast twins of the reference code that a training step spends its time in. Each computes
+// exactly what its reference computes, with the same operations in the same order, so the
+// results are the same bit for bit (checks/check_fast_kernels.cpp compares every kernel with its
+// reference at batches 1, 64 and 256). What makes them fast:
+//   - one pass over memory where the reference makes several (the bias added, summed, the ReLU
+//     mask and the momentum update each in one loop, no temporary matrices);
+//   - the passes over whole matrices run in one slice per thread that the BLAS's products got
+//     (fast/parallel.hpp);
+//   - the momentum update is compiled for AVX2 and for the baseline, picked at start-up;
+//   - the first layer's backward skips dX, which nobody reads (affine_backward_parameters).
+// The layers (nn::Linear, nn::ReLU) and the optimiser (optim::SGD) call these; students read the
+// references: ops::affine_forward, ops::affine_backward, ops::relu_forward, ops::relu_backward,
+// optim::heavy_ball_step. docs/studies/performance.md has the measurements.
+#include "gradlab/ops/affine.hpp"
+
+#include <armadillo>
+
+namespace gradlab::fast {
+
+// = ops::affine_forward(W, b, X): Y = W X + b. W: M x D, b: M, X: D x B.
+arma::mat affine_forward(const arma::mat& W, const arma::vec& b, const arma::mat& X);
+
+// = ops::affine_backward(dY, W, X): dW = dY X^T, db = row sums of dY, dX = W^T dY.
+ops::AffineGrads affine_backward(const arma::mat& dY, const arma::mat& W, const arma::mat& X);
+
+// The parameters' part of affine_backward alone, into dW and db (resized when their shape
+// differs): for the first layer of a network, whose input (the data) needs no gradient; it saves
+// dX = W^T dY, a third of the layer's backward products.
+void affine_backward_parameters(const arma::mat& dY, const arma::mat& X, arma::mat& dW,
+                                arma::vec& db);
+
+// = ops::relu_forward(X): Y = max(X, 0) (NaN stays NaN, -0 stays -0).
+arma::mat relu_forward(const arma::mat& X);
+
+// = ops::relu_backward(dY, X): dX = dY ⊙ 1[X > 0].
+arma::mat relu_backward(const arma::mat& dY, const arma::mat& X);
+
+// = optim::heavy_ball_step(v, theta, g, mu, lr): v = mu v + g; theta -= lr v, in place.
+// v, theta and g have one shape.
+void heavy_ball_step(arma::mat& v, arma::mat& theta, const arma::mat& g, double mu, double lr);
+
+}  // namespace gradlab::fast

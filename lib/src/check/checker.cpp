@@ -1,0 +1,313 @@
+#include "gradlab/check/checker.hpp"
+
+#include "gradlab/check/tensor_accumulator.hpp"
+
+#include "gradlab/random.hpp"
+#include "gradlab/shape.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gradlab::check {
+
+using detail::TensorAccumulator;
+
+const char* to_string(Scheme scheme) { return scheme == Scheme::central ? "central" : "forward"; }
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass: return "PASS";
+    case Verdict::kink: return "KINK";
+    case Verdict::fail: return "FAIL";
+  }
+  return "?";
+}
+
+bool Tolerance::accepts(double analytic, double numeric) const {
+  return std::abs(analytic - numeric) <= atol + rtol * std::abs(numeric);
+}
+
+double Tolerance::relative_error(double analytic, double numeric) const {
+  const double scale = std::max({std::abs(analytic), std::abs(numeric), atol / rtol});
+  return std::abs(analytic - numeric) / scale;
+}
+
+Tolerance Options::effective_tolerance() const {
+  if (tolerance) return *tolerance;
+  return scheme == Scheme::central ? default_central_tolerance : default_forward_tolerance;
+}
+
+double Options::effective_step() const {
+  if (step > 0.0) return step;
+  return scheme == Scheme::central ? default_central_step : default_forward_step;
+}
+
+Verdict classify(double analytic, double numeric, double left, double right,
+                 const Tolerance& tol) {
+  if (std::isfinite(analytic) && tol.accepts(analytic, numeric)) return Verdict::pass;
+  const double low = std::min(left, right), high = std::max(left, right);
+  const bool corner = !tol.accepts(low, high);  // the one-sided slopes disagree
+  const double slack = tol.atol + tol.rtol * std::max(std::abs(low), std::abs(high));
+  if (corner && analytic >= low - slack && analytic <= high + slack) return Verdict::kink;
+  return Verdict::fail;
+}
+
+namespace {
+
+// Moves x(i) by sign * h, runs f, puts x(i) back exactly. `taken` receives the step actually
+// made, (x + h) - x, which is exact in floating point (h itself may not be representable there).
+template <class F>
+auto evaluate_moved(arma::mat& x, arma::uword i, double sign, double h, double& taken, F&& f) {
+  const double x0 = x(i);
+  x(i) = x0 + sign * h;
+  taken = std::abs(x(i) - x0);
+  auto value = f();
+  x(i) = x0;
+  return value;
+}
+
+double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
+
+CheckResult make_report(const Differentiable& fn, const char* method, const Options& o) {
+  require(static_cast<bool>(fn.forward) && static_cast<bool>(fn.backward), "gradcheck",
+          "the function under check needs both forward and backward");
+  require(!fn.inputs.empty(), "gradcheck", "the function under check has no inputs");
+  CheckResult r;
+  r.method = method;
+  r.scheme = o.scheme;
+  r.step = o.effective_step();
+  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), "gradcheck",
+          "step " + std::to_string(o.step) + " is outside (0, 1)");
+  return r;
+}
+
+bool gradient_has_shape(const std::vector<arma::mat>& grads, std::size_t t, const arma::mat& x) {
+  return t < grads.size() && grads[t].n_rows == x.n_rows && grads[t].n_cols == x.n_cols;
+}
+
+}  // namespace
+
+Verdict TensorResult::verdict() const {
+  if (failed > 0 || checked == 0) return Verdict::fail;
+  return kinks > 0 ? Verdict::kink : Verdict::pass;
+}
+
+Verdict CheckResult::verdict() const {
+  Verdict v = contract.holds() ? Verdict::pass : Verdict::fail;
+  for (const TensorResult& t : tensors) {
+    if (t.verdict() == Verdict::fail) return Verdict::fail;
+    if (t.verdict() == Verdict::kink && v == Verdict::pass) v = Verdict::kink;
+  }
+  return v;
+}
+
+arma::mat numerical_gradient(const std::function<double()>& f, arma::mat& x,
+                             const Options& options) {
+  const double step = options.effective_step();
+  arma::mat n(arma::size(x));
+  const double f0 = options.scheme == Scheme::forward ? f() : 0.0;
+  for (arma::uword i = 0; i < x.n_elem; ++i) {
+    const double h = step_for(x(i), step);
+    double hp = 0.0, hm = 0.0;
+    const double fp = evaluate_moved(x, i, +1.0, h, hp, f);
+    if (options.scheme == Scheme::forward) {
+      n(i) = (fp - f0) / hp;
+    } else {
+      const double fm = evaluate_moved(x, i, -1.0, h, hm, f);
+      n(i) = (fp - fm) / (hp + hm);
+    }
+  }
+  return n;
+}
+
+ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std::uint64_t seed) {
+  ContractResult c;
+  const std::vector<arma::mat> first = fn.backward(G);
+  auto fail = [&c](bool& flag, const std::string& why) {
+    flag = false;
+    if (c.problem.empty()) c.problem = why;
+  };
+  if (first.size() != fn.inputs.size())
+    fail(c.assigned, "backward returned " + std::to_string(first.size()) + " gradients for " +
+                         std::to_string(fn.inputs.size()) + " inputs");
+  for (std::size_t t = 0; t < fn.inputs.size() && c.assigned; ++t) {
+    const auto& [name, x] = fn.inputs[t];
+    if (!gradient_has_shape(first, t, *x))
+      fail(c.assigned, "d" + name + " is " + shape_of(first[t]) + " but " + name + " is " +
+                           shape_of(*x));
+    else if (x->is_finite() && !first[t].is_finite())
+      fail(c.assigned, "d" + name + " has non-finite entries (unassigned or overflowed)");
+  }
+  if (!c.assigned) return c;
+
+  // Run twice: the very same numbers (no hidden state, no accumulation into old buffers).
+  const std::vector<arma::mat> second = fn.backward(G);
+  for (std::size_t t = 0; t < first.size(); ++t)
+    if (second.size() != first.size() || arma::any(arma::vectorise(second[t] != first[t])))
+      fail(c.repeatable, "backward gave different d" + fn.inputs[t].first + " when run twice");
+
+  // Linear in the upstream gradient: backward(a G + G2) = a backward(G) + backward(G2).
+  // a is negative and not a power of two, so |G| or a lucky exponent shift cannot pass.
+  Rng rng(seed);
+  const arma::mat G2 = random_normal(G.n_rows, G.n_cols, rng);
+  const double a = -1.5;
+  const std::vector<arma::mat> g2 = fn.backward(G2);
+  const std::vector<arma::mat> combined = fn.backward(a * G + G2);
+  for (std::size_t t = 0; t < first.size(); ++t) {
+    if (g2.size() != first.size() || combined.size() != first.size() ||
+        !gradient_has_shape(g2, t, first[t]) || !gradient_has_shape(combined, t, first[t])) {
+      fail(c.linear, "backward changed the shape of d" + fn.inputs[t].first);
+      continue;
+    }
+    const arma::mat expected = a * first[t] + g2[t];
+    const double scale = std::max(1.0, arma::abs(expected).max());
+    if (arma::abs(combined[t] - expected).max() > 1e-10 * scale)
+      fail(c.linear, "d" + fn.inputs[t].first + " is not linear in the upstream gradient");
+  }
+  return c;
+}
+
+CheckResult check_vjp(const Differentiable& fn, const Options& o) {
+  CheckResult r = make_report(fn, "vjp", o);
+  const double step = r.step;
+  const Tolerance tol = o.effective_tolerance();
+  Rng rng(o.seed);
+  const arma::mat Y_shape = fn.forward();
+  const arma::mat G = random_normal(Y_shape.n_rows, Y_shape.n_cols, rng);
+  const std::vector<arma::mat> grads = fn.backward(G);
+  r.contract = check_contract(fn, G, o.seed + 1);
+  const arma::mat Y0 = fn.forward();
+  auto forward = [&fn] { return fn.forward(); };
+  // <G, Ya - Yb>: differencing the outputs before the sum keeps the rounding error of the
+  // difference quotient at the scale of the outputs that moved, not of the whole sum.
+  auto change = [&G](const arma::mat& Ya, const arma::mat& Yb) { return arma::accu(G % (Ya - Yb)); };
+
+  for (std::size_t t = 0; t < fn.inputs.size(); ++t) {
+    auto& [name, xp] = fn.inputs[t];
+    arma::mat& x = *xp;
+    TensorAccumulator acc("d" + name, x.n_rows, x.n_cols, tol);
+    const bool usable = gradient_has_shape(grads, t, x);
+    for (arma::uword i = 0; i < x.n_elem; ++i) {
+      const arma::uword row = i % x.n_rows, col = i / x.n_rows;
+      const double a = usable ? grads[t](i) : arma::datum::nan;
+      const double h = step_for(x(i), step);
+      double hp = 0.0, hm = 0.0;
+      const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
+      const double right = change(Yp, Y0) / hp;
+      double numeric = right, left = right;
+      if (o.scheme == Scheme::central) {
+        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+        numeric = change(Yp, Ym) / (hp + hm);
+        left = change(Y0, Ym) / hm;
+      } else if (!tol.accepts(a, numeric)) {  // one-sided left slope only to judge a kink
+        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+        left = change(Y0, Ym) / hm;
+      }
+      acc.add(row, col, a, numeric, classify(a, numeric, left, right, tol));
+    }
+    r.tensors.push_back(acc.take());
+  }
+  return r;
+}
+
+CheckResult check_jacobian(const Differentiable& fn, const Options& o) {
+  CheckResult r = make_report(fn, "jacobian", o);
+  const double step = r.step;
+  const Tolerance tol = o.effective_tolerance();
+  const arma::mat Y0 = fn.forward();
+  const arma::uword outputs = Y0.n_elem;
+  auto forward = [&fn] { return fn.forward(); };
+
+  // Analytic rows: row k of d vec(Y) / d vec(x) is backward(e_k).
+  std::vector<arma::mat> analytic;
+  for (const auto& [name, x] : fn.inputs)
+    analytic.emplace_back(outputs, x->n_elem, arma::fill::value(arma::datum::nan));
+  for (arma::uword k = 0; k < outputs; ++k) {
+    arma::mat E(arma::size(Y0), arma::fill::zeros);
+    E(k) = 1.0;
+    const std::vector<arma::mat> grads = fn.backward(E);
+    for (std::size_t t = 0; t < fn.inputs.size(); ++t)
+      if (gradient_has_shape(grads, t, *fn.inputs[t].second))
+        analytic[t].row(k) = arma::vectorise(grads[t]).t();
+  }
+  Rng rng(o.seed);
+  r.contract = check_contract(fn, random_normal(Y0.n_rows, Y0.n_cols, rng), o.seed + 1);
+
+  for (std::size_t t = 0; t < fn.inputs.size(); ++t) {
+    auto& [name, xp] = fn.inputs[t];
+    arma::mat& x = *xp;
+    TensorAccumulator acc("J[" + name + "]", outputs, x.n_elem, tol);
+    for (arma::uword i = 0; i < x.n_elem; ++i) {
+      const double h = step_for(x(i), step);
+      double hp = 0.0, hm = 0.0;
+      const arma::vec Yp = arma::vectorise(evaluate_moved(x, i, +1.0, h, hp, forward));
+      const arma::vec Ym = arma::vectorise(evaluate_moved(x, i, -1.0, h, hm, forward));
+      const arma::vec Y0v = arma::vectorise(Y0);
+      const arma::vec right = (Yp - Y0v) / hp, left = (Y0v - Ym) / hm;
+      const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
+      for (arma::uword k = 0; k < outputs; ++k) {
+        const double a = analytic[t](k, i);
+        acc.add(k, i, a, numeric(k), classify(a, numeric(k), left(k), right(k), tol));
+      }
+    }
+    r.tensors.push_back(acc.take());
+  }
+  return r;
+}
+
+CheckResult check_directional(const Differentiable& fn, int directions, const Options& o) {
+  CheckResult r = make_report(fn, "directional", o);
+  require(directions > 0, "check_directional",
+          "directions = " + std::to_string(directions) + " must be positive");
+  const Tolerance tol = o.effective_tolerance();
+  Rng rng(o.seed);
+  const arma::mat Y0 = fn.forward();
+  const arma::mat G = random_normal(Y0.n_rows, Y0.n_cols, rng);
+  const std::vector<arma::mat> grads = fn.backward(G);
+  r.contract = check_contract(fn, G, o.seed + 1);
+  if (!r.contract.assigned) {
+    TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
+    acc.add(0, 0, arma::datum::nan, 0.0, Verdict::fail);
+    r.tensors.push_back(acc.take());
+    return r;
+  }
+  // One step for the whole direction, relative to the largest input value.
+  double largest = 0.0;
+  for (const auto& [name, x] : fn.inputs) largest = std::max(largest, arma::abs(*x).max());
+  const double h = r.step * std::max(1.0, largest);
+
+  TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
+  for (int d = 0; d < directions; ++d) {
+    // v: a random unit vector over all inputs together.
+    std::vector<arma::mat> v;
+    double norm2 = 0.0;
+    for (const auto& [name, x] : fn.inputs) {
+      v.push_back(random_normal(x->n_rows, x->n_cols, rng));
+      norm2 += arma::accu(arma::square(v.back()));
+    }
+    double analytic = 0.0;
+    for (std::size_t t = 0; t < v.size(); ++t) {
+      v[t] /= std::sqrt(norm2);
+      analytic += arma::accu(grads[t] % v[t]);
+    }
+    auto moved = [&](double sign) {
+      std::vector<arma::mat> saved;
+      for (std::size_t t = 0; t < v.size(); ++t) {
+        saved.push_back(*fn.inputs[t].second);
+        *fn.inputs[t].second += sign * h * v[t];
+      }
+      arma::mat Y = fn.forward();
+      for (std::size_t t = 0; t < v.size(); ++t) *fn.inputs[t].second = saved[t];
+      return Y;
+    };
+    const arma::mat Yp = moved(+1.0), Ym = moved(-1.0);
+    const double right = arma::accu(G % (Yp - Y0)) / h, left = arma::accu(G % (Y0 - Ym)) / h;
+    const double numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * h) : right;
+    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric,
+            classify(analytic, numeric, left, right, tol));
+  }
+  r.tensors.push_back(acc.take());
+  return r;
+}
+
+}  // namespace gradlab::check

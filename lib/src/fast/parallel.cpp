@@ -1,0 +1,9 @@
+#include "gradlab/fast/parallel.hpp"
+
+namespace gradlab::fast::parallel {
+
+int threads_for(double numbers) {
+  return fast::blas::shares_openmp_threads() && numbers >= parallel_numbers ? fast::blas::threads() : 1;
+}
+
+}  // namespace gradlab::fast::parallel

@@ -1,0 +1,85 @@
+#pragma once
+// What every lab shares: its command-line options, the "report | ours" comparison table, the
+// standard training-curve figures, and where its results go (out/<lab>/).
+#include "gradlab/programs/cli.hpp"
+#include "gradlab/data/dataset.hpp"
+#include "gradlab/output/figure.hpp"
+#include "gradlab/train/history.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradlab::lab {
+
+struct LabOptions {
+  std::string name;                 // "lab-disk"
+  std::string data;                 // --data: the MNIST folder (else GRADLAB_DATA, data/mnist)
+  std::filesystem::path out;        // --out (default out/<name>)
+  std::uint64_t seed = 1;           // --seed: the first seed
+  int seeds = 1;                    // --seeds N: repeat over seeds seed .. seed+N-1
+  bool full = false;                // --full (reproduce at the report's size) / --quick (default)
+  int threads = 0;                  // --threads: BLAS threads (0: the policy by size, gradlab/fast/blas.hpp)
+  bool progress = false;            // a progress line when stderr is a terminal
+};
+
+// Adds --data, --out, --seed, --seeds, --quick, --full, --threads to app.
+void add_options(CLI::App& app, LabOptions& options);
+
+// After parsing: default out, checks (seeds >= 1, out writable), thread setting. Throws
+// std::invalid_argument naming the option at fault.
+void finish_options(LabOptions& options);
+
+// The seeds a lab repeats over: seed, seed + 1, ...
+std::vector<std::uint64_t> seeds(const LabOptions& options);
+
+// Loads MNIST for a lab, or returns nothing (after printing one line saying how to provide the
+// data) when no folder was named (no --data, no GRADLAB_DATA) and data/mnist lacks the files and
+// they cannot be downloaded. A named folder without them, or a broken file, throws.
+struct MnistSets {
+  data::Dataset train, validation, test;
+};
+std::optional<MnistSets> load_mnist_or_skip(const LabOptions& options, arma::uword train_size,
+                                            arma::uword validation_size, std::uint64_t split_seed);
+
+// "report | ours": one row per figure the report gives, printed as an aligned table and saved
+// as out/<lab>/comparison.csv (which out/index.html shows).
+class Comparison {
+ public:
+  explicit Comparison(std::string title);
+  // report and ours are texts as printed ("83.8%", "80.3 +- 1.2%"); note explains a gap.
+  void add(const std::string& quantity, const std::string& report, const std::string& ours,
+           const std::string& note = "");
+  void print() const;
+  void write(const std::filesystem::path& folder, const std::string& file = "comparison.csv") const;
+  nlohmann::json json() const;
+
+ private:
+  std::string title_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// mean +- std over values ("80.31 +- 1.20%" with percent true: values are fractions).
+std::string mean_std(const std::vector<double>& values, bool percent, int decimals = 2);
+std::string percent(double fraction, int decimals = 1);
+
+// The figure "<title>" of a history.csv in folder: accuracy (left axis) and loss (right axis)
+// against epochs, for the train and test (and validation, when present) columns. Diverged runs
+// are marked in the title. The accuracy axis fits the curves (a run between 95% and 100% is not
+// squashed against a 0-100 axis); the loss axis is logarithmic and names the loss (loss_name:
+// "cross-entropy" or "mse").
+output::Figure history_figure(const std::string& name, const std::string& title,
+                              const std::string& csv = "history.csv", bool with_validation = false,
+                              const std::string& outcome = "completed",
+                              const std::string& loss_name = "cross-entropy");
+
+// Renders a figure into folder, or prints one line and goes on when gnuplot is missing.
+void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder);
+
+// Writes out/<lab>/summary.json atomically.
+void write_summary(const LabOptions& options, const nlohmann::json& summary);
+
+}  // namespace gradlab::lab

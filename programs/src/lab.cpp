@@ -1,0 +1,167 @@
+#include "gradlab/programs/lab.hpp"
+
+#include "gradlab/fast/blas.hpp"
+#include "gradlab/data/mnist.hpp"
+#include "gradlab/data/split.hpp"
+#include "gradlab/output/csv.hpp"
+#include "gradlab/io/files.hpp"
+#include "gradlab/text.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+namespace gradlab::lab {
+
+void add_options(CLI::App& app, LabOptions& o) {
+  app.add_option("--data", o.data, "MNIST folder (else $GRADLAB_DATA, else data/mnist)");
+  app.add_option("--out", o.out, "results folder (default out/" + o.name + ")");
+  app.add_option("--seed", o.seed, "the first seed");
+  app.add_option("--seeds", o.seeds, "repeat over this many seeds and report mean +- std");
+  auto* quick = app.add_flag("--quick")->description("small subsets and few epochs (the default)");
+  auto* full = app.add_flag("--full", o.full, "the report's full size");
+  quick->excludes(full);
+  app.add_option("--threads", o.threads, "BLAS threads (0: by the size of the products, one thread for small batches; see gradlab/fast/blas.hpp)");
+}
+
+void finish_options(LabOptions& o) {
+  if (o.out.empty()) o.out = std::filesystem::path("out") / o.name;
+  if (o.seeds < 1) throw std::invalid_argument("--seeds must be at least 1 (got " + std::to_string(o.seeds) + ")");
+  if (o.threads < 0) throw std::invalid_argument("--threads must be 0 or more");
+  try {
+    io::write_file_atomically(o.out / ".write-test", "");
+    std::filesystem::remove(o.out / ".write-test");
+  } catch (const std::exception& e) {
+    throw std::invalid_argument("--out " + o.out.string() + " cannot be written: " + e.what());
+  }
+  // 0: the thread policy by size (gradlab/fast/blas.hpp); n: n threads everywhere.
+  gradlab::fast::blas::fix_threads(o.threads);
+  if (o.threads > 0) gradlab::fast::blas::set_threads(o.threads);
+  o.progress = ::isatty(STDERR_FILENO) != 0;
+  // Each finished run's line appears when printed, also when the output goes to a file (a long
+  // --full run followed with tail -f).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+}
+
+std::vector<std::uint64_t> seeds(const LabOptions& o) {
+  std::vector<std::uint64_t> s;
+  for (int i = 0; i < o.seeds; ++i) s.push_back(o.seed + static_cast<std::uint64_t>(i));
+  return s;
+}
+
+std::optional<MnistSets> load_mnist_or_skip(const LabOptions& o, arma::uword train_size,
+                                            arma::uword validation_size, std::uint64_t split_seed) {
+  // Skipped only when no folder was named and the default one lacks the files (offline): a
+  // folder the user named with --data or GRADLAB_DATA, or a file that is there but broken, is an
+  // error that stops the lab.
+  data::Mnist mnist;
+  try {
+    mnist = data::load_mnist(o.data);
+  } catch (const data::DataUnavailable& e) {
+    if (data::resolve_data_folder(o.data).source != "default") throw;
+    std::cout << o.name << ": skipped, MNIST is not available: " << e.what() << '\n';
+    return std::nullopt;
+  }
+  Rng rng(split_seed);
+  data::Splits s = data::split_train_validation_test(mnist.train, mnist.test, train_size,
+                                                     validation_size, rng);
+  return MnistSets{std::move(s.train), std::move(s.validation), std::move(s.test)};
+}
+
+Comparison::Comparison(std::string title) : title_(std::move(title)) {}
+
+void Comparison::add(const std::string& quantity, const std::string& report, const std::string& ours,
+                     const std::string& note) {
+  rows_.push_back({quantity, report, ours, note});
+}
+
+void Comparison::print() const {
+  std::cout << '\n' << title_ << '\n';
+  text::Table table({"quantity", "report", "ours", "note"});
+  for (const auto& r : rows_) table.add_row(r);
+  table.print(std::cout);
+}
+
+void Comparison::write(const std::filesystem::path& folder, const std::string& file) const {
+  output::Csv csv({"quantity", "report", "ours", "note"});
+  for (auto r : rows_) {
+    for (auto& cell : r)  // CSV cells: commas and quotes would break the columns
+      for (char& ch : cell)
+        if (ch == ',' || ch == '"') ch = ';';
+    csv.add_row(r);
+  }
+  csv.write(folder / file);
+  io::write_file_atomically(folder / (file + ".title"), title_ + "\n");
+}
+
+nlohmann::json Comparison::json() const {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : rows_) rows.push_back({{"quantity", r[0]}, {"report", r[1]}, {"ours", r[2]}, {"note", r[3]}});
+  return {{"title", title_}, {"rows", rows}};
+}
+
+std::string percent(double fraction, int decimals) {
+  return fraction == fraction ? text::fixed(100.0 * fraction, decimals) + "%" : "-";
+}
+
+std::string mean_std(const std::vector<double>& values, bool as_percent, int decimals) {
+  if (values.empty()) return "-";
+  const arma::vec v(values);
+  const double scale = as_percent ? 100.0 : 1.0;
+  const double sd = v.n_elem > 1 ? arma::stddev(v) : 0.0;
+  std::string s = text::fixed(scale * arma::mean(v), decimals);
+  if (v.n_elem > 1) s += " +- " + text::fixed(scale * sd, decimals);
+  return s + (as_percent ? "%" : "");
+}
+
+output::Figure history_figure(const std::string& name, const std::string& title, const std::string& csv,
+                              bool with_validation, const std::string& outcome,
+                              const std::string& loss_name) {
+  output::Figure f;
+  f.name = name;
+  f.title = outcome == "completed" ? title : title + " (" + outcome + ")";
+  f.xlabel = "epoch";
+  f.ylabel = "accuracy (%)";
+  f.y2label = loss_name == "mse" ? "loss: mean squared error (log scale)"
+                                 : "loss: " + (loss_name == "ce" ? std::string("cross-entropy") : loss_name) +
+                                       " in nats per sample (log scale)";
+  f.commands = {"set key outside right top", "set yrange [*:100]", "set logscale y2"};
+  auto acc = [&](const std::string& column, const std::string& label, const std::string& style) {
+    return output::Series{csv, "epoch", "(100*column('" + column + "'))", label, "lines", style, ""};
+  };
+  auto loss = [&](const std::string& column, const std::string& label, const std::string& style) {
+    return output::Series{csv, "epoch", column, label, "lines", style + " axes x1y2", ""};
+  };
+  f.series = {acc("train_accuracy", "train accuracy", "lw 2 lc rgb '#1f77b4'"),
+              acc("test_accuracy", "test accuracy", "lw 2 lc rgb '#d62728'"),
+              loss("train_loss", "train loss", "dt 2 lw 2 lc rgb '#1f77b4'"),
+              loss("test_loss", "test loss", "dt 2 lw 2 lc rgb '#d62728'")};
+  if (with_validation) {
+    f.series.push_back(acc("validation_accuracy", "validation accuracy", "lw 2 lc rgb '#2ca02c'"));
+    f.series.push_back(loss("validation_loss", "validation loss", "dt 2 lw 2 lc rgb '#2ca02c'"));
+  }
+  if (outcome == "diverged")
+    f.commands.push_back("set label 1 'DIVERGED: the loss became non-finite' at graph 0.5,0.5 center tc rgb 'red' font ',14'");
+  return f;
+}
+
+void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder) {
+  try {
+    output::render(figure, folder);
+  } catch (const std::runtime_error& e) {
+    std::cout << "figure not rendered: " << e.what() << '\n';
+  }
+}
+
+void write_summary(const LabOptions& o, const nlohmann::json& summary) {
+  nlohmann::json j = summary;
+  j["lab"] = o.name;
+  j["seed"] = o.seed;
+  j["seeds"] = o.seeds;
+  j["mode"] = o.full ? "full" : "quick";
+  io::write_file_atomically(o.out / "summary.json", j.dump(2) + "\n");
+}
+
+}  // namespace gradlab::lab
