@@ -8,7 +8,8 @@
 // and in the width sweep the bias, the ReLU and the hidden activations (B w numbers) grow with
 // w as P = 5w + 2 does. (A square net w -> w -> w is a poorer test: there P = 2(w^2 + w) while
 // the bias and activation work is B w, of order sqrt(P), and the BLAS runs its small products
-// slower per multiply-add, so the fit over w = 16 .. 160 bends to 0.87: benchmarks/README.md.)
+// slower per multiply-add, so its fit bends below a slope of 1: docs/studies/performance.md has
+// the measurements.)
 // The widest net (P = 50,002) takes 100,004 forward passes for the naive gradient, about 15 s;
 // bench-plot also fits the top decade of P alone. The scalar differentiated is the checker's
 // layer-check scalar s = <G, net(X)> for a fixed random G (so dL/dY = G): a loss would add a

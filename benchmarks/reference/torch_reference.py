@@ -33,8 +33,9 @@ import time
 
 # torch's OpenMP threads spin after each parallel region by default; beside OpenBLAS's own
 # threads (which do the float64 products) that oversubscribes a 2-core machine, and a 2-thread
-# step ran 10 to 30 times slower than a 1-thread one. Passive waiting removes that (set it
-# yourself to override). Must be set before torch loads libgomp.
+# step runs many times slower than a 1-thread one (docs/studies/performance.md has the
+# measurement). Passive waiting removes that (set it yourself to override). Must be set before
+# torch loads libgomp.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
