@@ -16,13 +16,14 @@
 // next line but not past a blank line) outside fenced code blocks, and the options in fenced
 // shell blocks (```sh, bash, shell, console). A span is judged by the first rule that applies:
 //   - A span holding "://" (a URL) is not checked.
-//   - test: a span with ": " whose text before the first ": " is the text before the first
-//     ": " of some test name ("affine", "checker", "bad input", ...) cites a test and must equal
-//     one: a TEST_CASE("...") name in checks/**/*.cpp (adjacent literals joined), an
-//     add_test(NAME "...") in checks/CMakeLists.txt, or the add_test of a CMake function there
-//     whose name uses its first parameter, once per call with a literal first argument
-//     (robust_bad_input("x" ...) gives "bad input: x"). A ${var} left in a CMake name matches
-//     any text, so `gradcheck tool: bad usage ... exits 2` cites that loop's tests.
+//   - test: a span with ": " cites a test when its text before the first ": " is a test
+//     prefix, the text before the first ": " of some test name ("affine", "checker", "bad
+//     input", ...). It must equal a test name: a TEST_CASE("...") name in checks/**/*.cpp
+//     (adjacent literals joined), an add_test(NAME "...") in checks/CMakeLists.txt, or the
+//     add_test of a CMake function there whose name uses its first parameter, once per call
+//     with a literal first argument (robust_bad_input("x" ...) gives "bad input: x"). A ${var}
+//     left in a CMake name matches any text, so `gradcheck tool: bad usage ... exits 2` cites
+//     that loop's tests.
 //   - code: docs cite names, files and tests; they do not paste code. A span is pasted code
 //     when it holds ";", "{" or "}" (except `Type { field, field }`, a type and its fields, a
 //     name below), "->" followed by a name, or, when it is not one of the name forms below,
@@ -34,11 +35,10 @@
 //   - name: `name(...)`, `ns::name`, `ns::name(...)`, `obj.method(...)`, `ns::T<U>` and
 //     `Type { a, b }`, with no space outside the parentheses and braces. Every identifier
 //     outside the parentheses (template arguments and fields included) must occur as a whole
-//     word in the sources: *.cpp, *.hpp, *.h and *.py files under lib/, tools/, labs/,
+//     word in the C++ sources: *.cpp, *.hpp and *.h files under lib/, tools/, labs/,
 //     benchmarks/, checks/, programs/, examples/, python/ and fuzz/ (comments count, *.md files
-//     do not; the Python is the PyTorch side of the golden values and benchmarks, which pages
-//     cite as F.name(...)). A trailing * (`ops::affine_*`) needs a word that begins with the
-//     rest. A bare `name`, or `a.b` without parentheses, is not a citation.
+//     do not). A trailing * (`ops::affine_*`) needs a word that begins with the rest. A bare
+//     `name`, or `a.b` without parentheses, is not a citation.
 //   - file: a span without whitespace that holds "/" or ends in .cpp .hpp .h .md .py .sh .json
 //     .csv .txt .cmake .png .svg .gp names a file (a folder when it ends in "/"). It must exist
 //     relative to DIR, to the page's folder, or to lib/include/, lib/include/gradlab/ or
@@ -78,11 +78,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Options of other programs that the docs' command lines use: Google Benchmark's (a prefix),
-// CMake's and ctest's. Every program built with CLI11 has --help.
-const std::vector<std::string> foreign_options = {
-    "--benchmark_*",       "--build", "--preset", "--target", "--parallel",
-    "--output-on-failure", "--help"};
+// Options of other programs that the docs' command lines use: Google Benchmark's (a prefix) and
+// CMake's. Every program built with CLI11 has --help.
+const std::vector<std::string> foreign_options = {"--benchmark_*", "--build", "--preset",
+                                                  "--target", "--help"};
 
 const std::vector<std::string> file_extensions = {".cpp", ".hpp",  ".h",   ".md",  ".py",
                                                   ".sh",  ".json", ".csv", ".txt", ".cmake",
@@ -224,10 +223,9 @@ void read_sources(Repository& repo) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       const fs::path& file = entry.path();
-      if (!entry.is_regular_file() || !(is_cpp(file) || file.extension() == ".py")) continue;
+      if (!entry.is_regular_file() || !is_cpp(file)) continue;
       const std::string text = read_text(file);
       add_words(repo, text);
-      if (!is_cpp(file)) continue;
       for (const std::string& literal : string_literals(text)) {
         repo.literals.insert(literal);
         for (const std::string& option : option_tokens(literal)) repo.options.insert(option);
