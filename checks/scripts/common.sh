@@ -1,4 +1,4 @@
-# common.sh: sourced by the fault scripts (kill_run.sh, sigint_run.sh).
+# common.sh: sourced by the fault scripts (kill_run.sh, sigint_run.sh) and doc_refs_fixture.sh.
 # fail MESSAGE: print it and fail the test.
 fail() { echo "FAIL: $*"; exit 1; }
 # wait_for FILE: until FILE exists (at most 120 s); 1 when it never appears.
