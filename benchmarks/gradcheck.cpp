@@ -7,7 +7,7 @@
 //   directional  check::check_directional(nn::differentiable(...)), the generic fast mode,
 //                along 1 random direction (torch.autograd.gradcheck's fast_mode draws one) and 8;
 //   network_directional   nn::check_network_directional: the same comparison on the
-//                network's own buffers (check/network_check.hpp), along 1 and 8 directions.
+//                network's own buffers (nn/network_check.hpp), along 1 and 8 directions.
 // tanh rather than ReLU so that no perturbation can cross a corner: torch.autograd.gradcheck,
 // run on the same network by benchmarks/reference/torch_reference.py, has no kink rule.
 //

@@ -1,4 +1,4 @@
-// The incremental network check (check/network_check.hpp) against the checker it shortcuts,
+// The incremental network check (nn/network_check.hpp) against the checker it shortcuts,
 // check_vjp(nn::differentiable(...)): the same tensors, the same counts of passes, kinks and
 // failures, the same verdicts, errors of the same size; and it FAILS networks whose backward is
 // wrong, whether the wrong layer is one it shortcuts around or one it re-runs whole.

@@ -5,8 +5,8 @@
 // OpenBLAS, which runs a product on all cores once it is big enough by its own rule (for a
 // matrix-vector product, from about 10^4 elements). On a small machine the start-up and
 // synchronisation of the threads cost more than they save for the products of a small network
-// at small batches: a 784-100-100-10 step at batch 1 is slower with two threads than with one
-// (benchmarks/README.md has the measurements). So gradlab picks the count itself, by the size
+// at small batches (a 784-100-100-10 step at batch 1 is slower with two threads than with one:
+// docs/studies/performance.md). So gradlab picks the count itself, by the size
 // of the largest product of a step, and sets it with OpenBLAS's own call, looked up at run time
 // (a BLAS without that call is left alone: every function below then does nothing).
 #include <cstdint>
@@ -29,10 +29,8 @@ bool set_threads(int n);
 
 // The policy, by size: one thread while the largest product of a step has fewer multiply-adds
 // than this; from there on, every core that is free. Below it the start-up and synchronisation
-// of a second thread cost more than it saves. Measured on 2 cores (bench-training, quiet
-// machine): 784-100-100-10 at batch 32 (largest product 2.5e6) runs as fast on one thread as
-// on two; at batch 64 (5e6) two threads are 1.2x faster, and so is the six-layer net of report
-// 000 at batch 32 (5e6); at batch 1 two threads are 1.8x slower.
+// of a second thread cost more than it saves (docs/studies/performance.md,
+// "parallel_threshold").
 inline constexpr double parallel_threshold = 4.0e6;
 
 // The thread count the policy picks for a step whose largest product (M x K times K x N) takes

@@ -2,14 +2,12 @@
 // Keeping freed memory for the next training step.
 //
 // A training step allocates and frees matrices of the same sizes every time: each layer's
-// output and gradient (0.8 MB each for 100 units at batch 1000). glibc's malloc gives memory
-// back to the system once more than its trim threshold lies free at the top of the heap, and
-// serves large blocks from fresh mappings; either way the next step page-faults on memory it
-// had a moment before. Measured (784-100-100-10, batch 1000, one thread): about 500 page
-// faults a step, 10 to 14% of its time; the directional check of a 784-100-10 network spent half
-// of its time faulting. keep_freed_memory() raises both thresholds for the process, so freed
-// blocks stay in the heap and are reused. train::fit, nn::check_network and
-// nn::check_network_directional call it, and so do the benchmarks that time a step.
+// output and gradient. glibc's malloc gives memory back to the system once more than its trim
+// threshold lies free at the top of the heap, and serves large blocks from fresh mappings; either
+// way the next step page-faults on memory it had a moment before. keep_freed_memory() raises
+// both thresholds for the process, so freed blocks stay in the heap and are reused.
+// train::fit, nn::check_network and nn::check_network_directional call it, and so do the
+// benchmarks that time a step (what it saves: docs/studies/performance.md, "keep_freed_memory").
 // Elsewhere (another C library) it does nothing.
 namespace gradlab::fast {
 

@@ -1,26 +1,23 @@
 #pragma once
 // Elementwise loops on the BLAS's threads.
 //
-// Between its products a training step makes passes over whole matrices: the bias, ReLU and its
-// mask, the bias gradient, the update. On 2 cores they are a tenth of a 784-100-100-10 step at
-// batch 256, and they ran on one core while the other waited. OpenBLAS's OpenMP build runs its
-// products on OpenMP's threads, so a loop can share them: for_slices cuts it into one slice per
-// thread the policy gave the products (fast::blas::threads_for), once it has parallel_numbers numbers.
-// With a BLAS on threads of its own the loops stay on one thread: a second pool would compete
-// with the BLAS's workers, which wait by spinning (a helper thread for the update took 85 to
-// 200 us where one thread took 24). Every slice does what the whole loop does for its part, in
-// the same order, so a loop's results are the same bit for bit on any number of threads (the
-// BLAS's products themselves can differ in the last bits between one thread and two).
+// Between its products a training step makes passes over whole matrices (the bias, ReLU and its
+// mask, the bias gradient, the update). OpenBLAS's OpenMP build runs its products on OpenMP's
+// threads, so such a loop shares them: for_slices cuts it into one slice per thread that the
+// policy gave the products (blas::threads_for), once it has parallel_numbers numbers. With a BLAS
+// on threads of its own the loops stay on one thread: a second pool would compete with the BLAS's
+// spinning workers. Every slice does what the whole loop does for its part, in the same order, so
+// a loop's results are the same bit for bit on any number of threads (the BLAS's products
+// themselves can differ in the last bits between one thread and two).
+// The measurements behind these rules: docs/studies/performance.md.
 #include "gradlab/fast/blas.hpp"
 
 #include <armadillo>
 
 namespace gradlab::fast::parallel {
 
-// A loop over fewer numbers than this stays on one thread: handing out the slices costs about
-// 2 us, more than the second thread saves below it. Measured on 2 cores, ReLU's forward (a read
-// and a write per number): 4.4 us on one thread and 4.2 on two at 16,000 numbers; 8.8 and 6.3
-// at 32,000; 17.9 and 11.1 at 64,000.
+// A loop over fewer numbers than this stays on one thread: handing out the slices costs more
+// than a second thread saves below it (docs/studies/performance.md, "parallel_numbers").
 inline constexpr double parallel_numbers = 16384;
 
 // The threads a loop over `numbers` numbers gets: fast::blas::threads() when the BLAS shares OpenMP's

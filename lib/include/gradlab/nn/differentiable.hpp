@@ -1,5 +1,5 @@
 #pragma once
-// The bridge from layers, networks and losses to the gradient checker (check/gradcheck.hpp).
+// The bridge from layers, networks and losses to the gradient checker (check/checker.hpp).
 // Each function returns a check::Differentiable that check_vjp, check_jacobian and
 // check_directional accept:
 //

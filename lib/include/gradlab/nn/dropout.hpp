@@ -12,7 +12,7 @@
 // the generator's current state; from then on each train-mode forward draws its mask from a
 // copy of that saved state, so the same batch shape gets the same mask every time.
 // set_frozen_mask(false) goes back to fresh masks, continuing the generator from where it was
-// when the mask was frozen. nn::differentiable (nn/gradcheck.hpp) freezes every Dropout it
+// when the mask was frozen. nn::differentiable (nn/differentiable.hpp) freezes every Dropout it
 // checks and unfreezes it afterwards.
 #include "gradlab/nn/layer.hpp"
 #include "gradlab/random.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The training loop. One step, as DESIGN.md draws it:
+// The training loop. One step (docs/architecture.md draws the whole path):
 //   batch X_b (features x B) -> net.forward -> loss.forward(logits, labels) -> loss.backward
 //   -> net.backward (assigns every gradient) -> optimizer.step()
 // with evaluations `evals_per_epoch` times per epoch on the sets given, the learning rate set
