@@ -32,9 +32,18 @@
 // "train_input_grad", times the same step with Sequential::backward, which computes it: the
 // difference is what that one product costs.
 //
+// "reference" times the same step written with the reference code alone, at the same thread
+// counts: ops::affine_forward, ops::relu_forward, ops::softmax_cross_entropy_forward and their
+// backward functions, every layer's dX included (ops has no parameters-only backward), and
+// optim::heavy_ball_step. The "train" rows over these are what the fast path (fast/kernels.hpp,
+// the borrowed batch, the skipped first dX) buys.
+//
 //   ./build/bin/bench-training [--quick] [Google Benchmark options]
 #include "common.hpp"
 
+#include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/optim/sgd.hpp"
 
 #include <chrono>
@@ -67,6 +76,51 @@ struct Step {
       net.backward_parameters(loss.backward());
     sgd->step();
     return L;
+  }
+};
+
+// The same step from the reference code alone, on the same weights and batch: the Linear
+// layers' W and b, the ReLUs between them, softmax cross-entropy, momentum SGD (mu 0.9).
+struct ReferenceStep {
+  std::vector<arma::mat> W, dW, vW;
+  std::vector<arma::vec> b, db;
+  std::vector<arma::mat> vb;
+  Batch batch;
+
+  ReferenceStep(const std::vector<arma::uword>& sizes, arma::uword B)
+      : batch(bench::random_batch(sizes.front(), sizes.back(), B)) {
+    nn::Sequential net = bench::relu_mlp(sizes);
+    const std::vector<Parameter> params = net.parameters();  // W, b of each Linear in turn
+    for (std::size_t k = 0; k < params.size(); k += 2) {
+      W.push_back(*params[k].value);
+      b.push_back(arma::vec(*params[k + 1].value));
+      vW.push_back(arma::zeros(arma::size(W.back())));
+      vb.push_back(arma::zeros(b.back().n_elem, 1));
+    }
+    dW.resize(W.size());
+    db.resize(W.size());
+  }
+
+  double operator()() {
+    const std::size_t layers = W.size();
+    std::vector<arma::mat> A{batch.X}, Z;  // A_0 = X; Z_l = W_l A_l + b_l; A_{l+1} = relu(Z_l)
+    for (std::size_t l = 0; l < layers; ++l) {
+      Z.push_back(ops::affine_forward(W[l], b[l], A[l]));
+      if (l + 1 < layers) A.push_back(ops::relu_forward(Z[l]));
+    }
+    const ops::SoftmaxCrossEntropy loss = ops::softmax_cross_entropy_forward(Z.back(), batch.labels);
+    arma::mat dZ = ops::softmax_cross_entropy_backward(loss.probs, batch.labels);
+    for (std::size_t l = layers; l-- > 0;) {
+      ops::AffineGrads g = ops::affine_backward(dZ, W[l], A[l]);
+      dW[l] = std::move(g.dW);
+      db[l] = std::move(g.db);
+      if (l > 0) dZ = ops::relu_backward(g.dX, Z[l - 1]);
+    }
+    for (std::size_t l = 0; l < layers; ++l) {
+      optim::heavy_ball_step(vW[l], W[l], dW[l], 0.9, 0.01);
+      optim::heavy_ball_step(vb[l], b[l], db[l], 0.9, 0.01);
+    }
+    return loss.loss;
   }
 };
 
@@ -105,6 +159,19 @@ void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::u
   state.counters["batch"] = static_cast<double>(B);
   state.counters["policy_threads"] = bench::policy_threads(sizes, B);
   state.counters["P"] = bench::parameter_count(sizes);
+}
+
+void reference_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+                    int threads) {
+  bench::use_threads(state, threads);
+  ReferenceStep step(sizes, B);
+  for (auto _ : state) {
+    const double L = step();
+    benchmark::DoNotOptimize(L);
+  }
+  state.counters["samples_per_s"] =
+      benchmark::Counter(static_cast<double>(B), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["batch"] = static_cast<double>(B);
 }
 
 void step_parts(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
@@ -223,6 +290,7 @@ int main(int argc, char** argv) {
       if (quick && B != 1 && B != 64 && B != 256) continue;
       for (int threads = 1; threads <= most; ++threads) {
         add("train", train_step, *sizes, B, threads, step_time, false);
+        add("reference", reference_step, *sizes, B, threads, step_time);
         if (sizes == &bench::mlp_two_hidden)
           add("train_input_grad", train_step, *sizes, B, threads, step_time, true);
       }

@@ -135,7 +135,8 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
   Csv table({"network", "batch", "threads (policy)", "step", "samples/s", "GFLOP/s",
              "x FLOP bound", "1 thread", "2 threads", "backward/forward",
              "with first dX: samples/s", "with first dX: x bound", "PyTorch f64 samples/s",
-             "gradlab/PyTorch", "ratio (CPU time)", "PyTorch x bound", "PyTorch f32 samples/s"});
+             "gradlab/PyTorch", "ratio (CPU time)", "PyTorch x bound", "PyTorch f32 samples/s",
+             "reference path samples/s", "fast/reference"});
   Figure multiple = figure("training_flop_multiple",
                            "Training step time as a multiple of its FLOP-bound time",
                            "batch size", "step time / FLOP-bound time", true, true,
@@ -170,6 +171,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       const Run* two = most >= 2 ? run("train", 2) : nullptr;
       const Run* lean = run("train_input_grad", policy);  // Sequential::backward: the first dX too
       const Run* halves = run("halves", policy);  // forward and backward, timed side by side
+      const Run* reference = run("reference", policy);  // the step from ops/ alone
       const double b = static_cast<double>(B);
       const double flops = bench::step_flops(*sizes, B);
       // The FLOP-bound time. With the "bound" family, the step's products timed beside the step
@@ -213,7 +215,9 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                      num(our_multiple), one ? num(b / one->real, 4) : "-",
                      two ? num(b / two->real, 4) : "-", num(bwd_fwd),
                      lean ? num(b / lean->real, 4) : "-", num(lean_multiple), num(torch64, 4),
-                     num(ratio), num(ratio_cpu), num(torch_multiple), num(torch32, 4)}));
+                     num(ratio), num(ratio_cpu), num(torch_multiple), num(torch32, 4),
+                     reference ? num(b / reference->real, 4) : "-",
+                     reference ? num(reference->real / ours->real) : "-"}));
       wide.add_row(std::vector<double>{b, static_cast<double>(policy), b / ours->real,
                                        one ? b / one->real : std::nan(""),
                                        two ? b / two->real : std::nan(""),
@@ -224,6 +228,10 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
              {"gflops", flops / ours->real / 1e9}, {"flop_bound_s", bound},
              {"flop_bound_side_by_side", side_by_side},
              {"flop_multiple", our_multiple}, {"backward_over_forward", bwd_fwd}};
+      if (reference) {
+        row["reference_path_samples_per_s"] = b / reference->real;
+        row["fast_over_reference"] = reference->real / ours->real;
+      }
       if (ref.present) {
         row["torch_float64_samples_per_s"] = torch64;
         row["ratio"] = ratio;
