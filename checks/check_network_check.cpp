@@ -161,7 +161,68 @@ nn::Sequential net_with(Rng& rng) {
   return net;
 }
 
+// Layers whose structure() claims more than their forward keeps (the check must notice and
+// re-run them whole). BatchCentred: Y = X minus each row's mean over the batch, which couples
+// the samples, declared elementwise. SquaredLinear: Y = W X + b + X(0, :)^2 in every row,
+// declared affine. Both backward passes are right.
+class BatchCentred : public nn::Layer {
+ public:
+  arma::mat forward(const arma::mat& X) override {
+    arma::mat Y = X;
+    Y.each_col() -= arma::mean(X, 1);
+    return Y;
+  }
+  arma::mat backward(const arma::mat& dY) override {
+    arma::mat dX = dY;
+    dX.each_col() -= arma::mean(dY, 1);
+    return dX;
+  }
+  nn::Structure structure() const override { return nn::Structure::elementwise; }
+  std::string name() const override { return "BatchCentred"; }
+};
+
+class SquaredLinear : public nn::Layer {
+ public:
+  SquaredLinear(arma::mat W0, arma::vec b0) : W(std::move(W0)), b(std::move(b0)), dW(W), db(b) {}
+  arma::mat forward(const arma::mat& X) override {
+    X_ = X;
+    arma::mat Y = W * X;
+    Y.each_col() += b;
+    Y.each_row() += arma::square(X.row(0));
+    return Y;
+  }
+  arma::mat backward(const arma::mat& dY) override {
+    dW = dY * X_.t();
+    db = arma::sum(dY, 1);
+    arma::mat dX = W.t() * dY;
+    dX.row(0) += 2.0 * X_.row(0) % arma::sum(dY, 0);
+    return dX;
+  }
+  std::vector<gradlab::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
+  nn::Structure structure() const override { return nn::Structure::affine; }
+  std::string name() const override { return "SquaredLinear"; }
+  arma::mat W;
+  arma::vec b;
+  arma::mat dW;
+  arma::vec db;
+
+ private:
+  arma::mat X_;
+};
+
 }  // namespace
+
+TEST_CASE("network check = check_vjp: layers whose structure() claims too much are re-run whole",
+          "[checker][network]") {
+  Rng rng(108);
+  const arma::mat X = random_normal(4, 5, rng);
+  const arma::uvec labels = random_labels(3, 5, rng);
+  nn::Sequential net = small_net({4, 6}, "tanh", false, 0.0, rng);
+  net.add(std::make_unique<BatchCentred>());
+  net.add(std::make_unique<SquaredLinear>(random_normal(3, 6, rng), random_normal(3, 1, rng)));
+  nn::CrossEntropyLoss loss;
+  REQUIRE(compare(net, loss, X, labels).verdict() == Verdict::pass);
+}
 
 TEST_CASE("network check = check_vjp: tanh, sigmoid, ReLU and LeakyReLU MLPs with "
           "cross-entropy and MSE",

@@ -19,7 +19,7 @@ namespace {
 // The layer's declared structure (Layer::structure), kept only when forward on this batch bears
 // it out; otherwise the layer is re-run whole on every change, which is always right.
 //   affine:      parameters() are W (out x in) and b (out), and Y = W A + b to rounding;
-//   elementwise: forward on A's first row gives Y's first row;
+//   elementwise: forward on A's first entry, and on its first row, gives Y's;
 //   per_column:  forward on A's first column gives Y's first column.
 // The probes run forward on a part of A; the check re-runs layers on parts all along, and the
 // network is left as a forward pass on X leaves it at the end.
@@ -41,9 +41,11 @@ Structure verified_structure(Layer& layer, const arma::mat& A, const arma::mat& 
       WA.each_col() += arma::vec(*p[1].value);
       return close(WA, Y) ? declared : Structure::general;
     }
-    case Structure::elementwise:
-      return A.n_rows == 0 || close(layer.forward(arma::mat(A.row(0))), Y.row(0)) ? declared
-                                                                                  : Structure::general;
+    case Structure::elementwise:  // the check runs forward on single entries and on rows
+      return A.is_empty() || (close(layer.forward(arma::mat{A(0, 0)}), arma::mat{Y(0, 0)}) &&
+                              close(layer.forward(arma::mat(A.row(0))), Y.row(0)))
+                 ? declared
+                 : Structure::general;
     case Structure::per_column:
       return A.n_cols == 0 || close(layer.forward(arma::mat(A.col(0))), Y.col(0)) ? declared
                                                                                   : Structure::general;
@@ -197,6 +199,17 @@ class Incremental {
   bool per_sample_ = false;
 };
 
+// A result with its method, scheme and step set; throws naming `who` for a step outside (0, 1).
+CheckResult started(const char* who, const char* method, const Options& o) {
+  CheckResult r;
+  r.method = method;
+  r.scheme = o.scheme;
+  r.step = o.effective_step();
+  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), who,
+          "step " + std::to_string(o.step) + " is outside (0, 1)");
+  return r;
+}
+
 double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
 
 }  // namespace
@@ -208,12 +221,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
   // The analytic side and the contract exactly as check_vjp gets them. fn also holds the
   // network's Dropout masks frozen and its BatchNorm statistics saved while it lives.
   const Differentiable fn = nn::differentiable(net, loss, X, labels);
-  CheckResult r;
-  r.method = "network";
-  r.scheme = o.scheme;
-  r.step = o.effective_step();
-  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), "check_network",
-          "step " + std::to_string(o.step) + " is outside (0, 1)");
+  CheckResult r = started("check_network", "network", o);
   const double step = r.step;
   const Tolerance tol = o.effective_tolerance();
   Rng rng(o.seed);
@@ -337,12 +345,7 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   // fn is used for its inputs (its own copy of X, then every parameter, named) and as the guard
   // that freezes Dropout masks and saves BatchNorm statistics while the check runs.
   const Differentiable fn = nn::differentiable(net, loss, X, labels);
-  CheckResult r;
-  r.method = "network-directional";
-  r.scheme = o.scheme;
-  r.step = o.effective_step();
-  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), "check_network_directional",
-          "step " + std::to_string(o.step) + " is outside (0, 1)");
+  CheckResult r = started("check_network_directional", "network-directional", o);
   const Tolerance tol = o.effective_tolerance();
   Rng rng(o.seed);
   const double g = random_normal(1, 1, rng)(0, 0);  // as check_directional draws G

@@ -5,15 +5,10 @@
 
 namespace gradlab::ops {
 
-using detail::log_sum_exp;
-using detail::shifted_exp;
-using detail::ShiftedExp;
-using detail::softmax_of;
-
 arma::mat log_softmax_forward(const arma::mat& logits) {
   require_nonempty("log_softmax_forward", "logits", logits);
   arma::mat logprobs = logits;
-  logprobs.each_row() -= log_sum_exp(shifted_exp(logits));
+  logprobs.each_row() -= detail::log_sum_exp(detail::shifted_exp(logits));
   return logprobs;
 }
 

@@ -5,14 +5,10 @@
 
 namespace gradlab::ops {
 
-using detail::log_sum_exp;
-using detail::shifted_exp;
-using detail::ShiftedExp;
-using detail::softmax_of;
-
 arma::mat softmax_forward(const arma::mat& logits) {
   require_nonempty("softmax_forward", "logits", logits);
-  return softmax_of(shifted_exp(logits));  // shifted by the max: the same softmax, exp(...) <= 1
+  // shifted by the max: the same softmax, every exp(...) <= 1
+  return detail::softmax_of(detail::shifted_exp(logits));
 }
 
 arma::mat softmax_jacobian(const arma::vec& s) {
