@@ -164,7 +164,8 @@ nn::Sequential net_with(Rng& rng) {
 // Layers whose structure() claims more than their forward keeps (the check must notice and
 // re-run them whole). BatchCentred: Y = X minus each row's mean over the batch, which couples
 // the samples, declared elementwise. SquaredLinear: Y = W X + b + X(0, :)^2 in every row,
-// declared affine. Both backward passes are right.
+// declared affine (inherited from nn::Linear, whose forward it changes). Both backward passes
+// are right.
 class BatchCentred : public nn::Layer {
  public:
   arma::mat forward(const arma::mat& X) override {
@@ -181,30 +182,21 @@ class BatchCentred : public nn::Layer {
   std::string name() const override { return "BatchCentred"; }
 };
 
-class SquaredLinear : public nn::Layer {
+class SquaredLinear : public nn::Linear {
  public:
-  SquaredLinear(arma::mat W0, arma::vec b0) : W(std::move(W0)), b(std::move(b0)), dW(W), db(b) {}
+  using nn::Linear::Linear;
   arma::mat forward(const arma::mat& X) override {
     X_ = X;
-    arma::mat Y = W * X;
-    Y.each_col() += b;
+    arma::mat Y = nn::Linear::forward(X);
     Y.each_row() += arma::square(X.row(0));
     return Y;
   }
+  arma::mat forward(arma::mat&& X) override { return forward(static_cast<const arma::mat&>(X)); }
   arma::mat backward(const arma::mat& dY) override {
-    dW = dY * X_.t();
-    db = arma::sum(dY, 1);
-    arma::mat dX = W.t() * dY;
+    arma::mat dX = nn::Linear::backward(dY);  // dW, db and W^T dY
     dX.row(0) += 2.0 * X_.row(0) % arma::sum(dY, 0);
     return dX;
   }
-  std::vector<gradlab::Parameter> parameters() override { return {{"W", &W, &dW}, {"b", &b, &db}}; }
-  nn::Structure structure() const override { return nn::Structure::affine; }
-  std::string name() const override { return "SquaredLinear"; }
-  arma::mat W;
-  arma::vec b;
-  arma::mat dW;
-  arma::vec db;
 
  private:
   arma::mat X_;
@@ -219,7 +211,9 @@ TEST_CASE("network check = check_vjp: layers whose structure() claims too much a
   const arma::uvec labels = random_labels(3, 5, rng);
   nn::Sequential net = small_net({4, 6}, "tanh", false, 0.0, rng);
   net.add(std::make_unique<BatchCentred>());
-  net.add(std::make_unique<SquaredLinear>(random_normal(3, 6, rng), random_normal(3, 1, rng)));
+  auto& squared = static_cast<nn::Linear&>(net.add(std::make_unique<SquaredLinear>(6, 3)));
+  squared.W = random_normal(3, 6, rng);
+  squared.b = random_normal(3, 1, rng);
   nn::CrossEntropyLoss loss;
   REQUIRE(compare(net, loss, X, labels).verdict() == Verdict::pass);
 }

@@ -27,6 +27,33 @@ void require_nonempty(const char* function, const char* name, const arma::mat& A
           [&] { return std::string(name) + " is empty (" + shape_of(A) + ")"; });
 }
 
+namespace {
+void require_product(const char* function, const arma::mat& W, const arma::mat& X) {
+  require(W.n_cols == X.n_rows, function, [&] {
+    return "W is " + shape_of(W) + " but X is " + shape_of(X) +
+           " (W's columns must equal X's rows)";
+  });
+}
+}  // namespace
+
+void require_affine_shapes(const char* function, const arma::mat& W, const arma::vec& b,
+                           const arma::mat& X) {
+  require_product(function, W, X);
+  require(b.n_elem == W.n_rows, function, [&] {
+    return "b has " + std::to_string(b.n_elem) + " entries but W is " + shape_of(W) +
+           " (one bias per row of W)";
+  });
+}
+
+void require_affine_backward_shapes(const char* function, const arma::mat& dY, const arma::mat& W,
+                                    const arma::mat& X) {
+  require_product(function, W, X);
+  require(dY.n_rows == W.n_rows && dY.n_cols == X.n_cols, function, [&] {
+    return "dY is " + shape_of(dY) + " but W X is " + std::to_string(W.n_rows) + "x" +
+           std::to_string(X.n_cols);
+  });
+}
+
 void require_labels(const char* function, const arma::uvec& labels, const arma::mat& scores) {
   require(labels.n_elem == scores.n_cols, function, [&] {
     return "labels has " + std::to_string(labels.n_elem) + " entries but the scores are " +

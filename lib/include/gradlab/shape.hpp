@@ -33,6 +33,15 @@ void require_same_shape(const char* function, const char* a_name, const arma::ma
 // Throws unless the matrix has at least one element.
 void require_nonempty(const char* function, const char* name, const arma::mat& A);
 
+// The shapes of an affine map Y = W X + b (ops::affine_forward and its fast twin): throws unless
+// W's columns equal X's rows and b has one entry per row of W.
+void require_affine_shapes(const char* function, const arma::mat& W, const arma::vec& b,
+                           const arma::mat& X);
+
+// The same for its backward: W's columns equal X's rows, and dY is W X's shape.
+void require_affine_backward_shapes(const char* function, const arma::mat& dY, const arma::mat& W,
+                                    const arma::mat& X);
+
 // Throws unless labels has one entry per column of a classes x B matrix and each label < classes.
 void require_labels(const char* function, const arma::uvec& labels, const arma::mat& scores);
 

@@ -1,6 +1,6 @@
 #include "gradlab/check/checker.hpp"
 
-#include "gradlab/check/tensor_accumulator.hpp"
+#include "gradlab/check/building_blocks.hpp"
 
 #include "gradlab/random.hpp"
 #include "gradlab/shape.hpp"
@@ -10,6 +10,7 @@
 
 namespace gradlab::check {
 
+using detail::step_for;
 using detail::TensorAccumulator;
 
 const char* to_string(Scheme scheme) { return scheme == Scheme::central ? "central" : "forward"; }
@@ -66,19 +67,11 @@ auto evaluate_moved(arma::mat& x, arma::uword i, double sign, double h, double& 
   return value;
 }
 
-double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
-
 CheckResult make_report(const Differentiable& fn, const char* method, const Options& o) {
   require(static_cast<bool>(fn.forward) && static_cast<bool>(fn.backward), "gradcheck",
           "the function under check needs both forward and backward");
   require(!fn.inputs.empty(), "gradcheck", "the function under check has no inputs");
-  CheckResult r;
-  r.method = method;
-  r.scheme = o.scheme;
-  r.step = o.effective_step();
-  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), "gradcheck",
-          "step " + std::to_string(o.step) + " is outside (0, 1)");
-  return r;
+  return detail::started_result("gradcheck", method, o);
 }
 
 bool gradient_has_shape(const std::vector<arma::mat>& grads, std::size_t t, const arma::mat& x) {

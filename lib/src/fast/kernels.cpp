@@ -20,21 +20,10 @@ __attribute__((target_clones("avx2", "default"))) void heavy_ball(double* v, dou
   }
 }
 
-void require_affine_shapes(const char* who, const arma::mat& W, const arma::mat& X) {
-  require(W.n_cols == X.n_rows, who, [&] {
-    return "W is " + shape_of(W) + " but X is " + shape_of(X) +
-           " (W's columns must equal X's rows)";
-  });
-}
-
 }  // namespace
 
 arma::mat affine_forward(const arma::mat& W, const arma::vec& b, const arma::mat& X) {
-  require_affine_shapes("fast::affine_forward", W, X);
-  require(b.n_elem == W.n_rows, "fast::affine_forward", [&] {
-    return "b has " + std::to_string(b.n_elem) + " entries but W is " + shape_of(W) +
-           " (one bias per row of W)";
-  });
+  require_affine_shapes("fast::affine_forward", W, b, X);
   arma::mat Y = W * X;
   // + b in every column, as one loop (each_col() costs a call per column), a slice of columns
   // per thread
@@ -49,11 +38,7 @@ arma::mat affine_forward(const arma::mat& W, const arma::vec& b, const arma::mat
 }
 
 ops::AffineGrads affine_backward(const arma::mat& dY, const arma::mat& W, const arma::mat& X) {
-  require_affine_shapes("fast::affine_backward", W, X);
-  require(dY.n_rows == W.n_rows && dY.n_cols == X.n_cols, "fast::affine_backward", [&] {
-    return "dY is " + shape_of(dY) + " but W X is " + std::to_string(W.n_rows) + "x" +
-           std::to_string(X.n_cols);
-  });
+  require_affine_backward_shapes("fast::affine_backward", dY, W, X);
   ops::AffineGrads g;
   affine_backward_parameters(dY, X, g.dW, g.db);
   g.dX = W.t() * dY;

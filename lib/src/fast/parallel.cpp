@@ -3,7 +3,7 @@
 namespace gradlab::fast::parallel {
 
 int threads_for(double numbers) {
-  return fast::blas::shares_openmp_threads() && numbers >= parallel_numbers ? fast::blas::threads() : 1;
+  return blas::shares_openmp_threads() && numbers >= parallel_numbers ? blas::threads() : 1;
 }
 
 }  // namespace gradlab::fast::parallel

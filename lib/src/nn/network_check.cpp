@@ -1,6 +1,6 @@
 #include "gradlab/nn/network_check.hpp"
 
-#include "gradlab/check/tensor_accumulator.hpp"
+#include "gradlab/check/building_blocks.hpp"
 #include "gradlab/fast/memory.hpp"
 #include "gradlab/nn/differentiable.hpp"
 #include "gradlab/random.hpp"
@@ -38,7 +38,7 @@ Structure verified_structure(Layer& layer, const arma::mat& A, const arma::mat& 
                           p[1].value->n_cols == 1;
       if (!shapes) return Structure::general;
       arma::mat WA = *p[0].value * A;
-      WA.each_col() += arma::vec(*p[1].value);
+      WA.each_col() += *p[1].value;
       return close(WA, Y) ? declared : Structure::general;
     }
     case Structure::elementwise:  // the check runs forward on single entries and on rows
@@ -100,6 +100,7 @@ arma::mat column_after(const arma::mat& base, const Change& c) {
 
 // The report of one tensor: the same bookkeeping as every other check.
 using Accumulator = detail::TensorAccumulator;
+using detail::step_for;
 
 // The network's unperturbed forward pass and the means to push one change through it.
 class Incremental {
@@ -113,6 +114,10 @@ class Incremental {
     }
     for (std::size_t k = 0; k < net.size(); ++k) {
       kinds_.push_back(verified_structure(net.layer(k), activations_[k], activations_[k + 1]));
+      const std::vector<Parameter> p = net.layer(k).parameters();  // an affine layer's W, b
+      affine_.push_back(kinds_.back() == Structure::affine
+                            ? std::pair{p[0].value, p[1].value}
+                            : std::pair<const arma::mat*, const arma::mat*>{nullptr, nullptr});
     }
     loss0_ = loss.forward(activations_.back(), labels);
     // Per-sample losses, used when the loss is the mean of them (as every gradlab loss is).
@@ -150,8 +155,8 @@ class Incremental {
     const arma::mat& Y = activations_[l + 1];  // its unperturbed output
     switch (kinds_[l]) {
       case Structure::affine: {
-        const arma::mat& W = *layer.parameters()[0].value;
-        const arma::vec b(*layer.parameters()[1].value);
+        const arma::mat& W = *affine_[l].first;
+        const arma::mat& b = *affine_[l].second;  // out x 1
         switch (c.kind) {
           case Change::Kind::element: {  // A(i, b) moved by delta: Y(:, b) += W(:, i) delta
             const double delta = c.values(0, 0) - A(c.row, c.col);
@@ -193,24 +198,12 @@ class Incremental {
   nn::Loss& loss_;
   const arma::uvec& labels_;
   std::vector<Structure> kinds_;
+  std::vector<std::pair<const arma::mat*, const arma::mat*>> affine_;  // W, b where affine
   std::vector<arma::mat> activations_;
   double loss0_ = 0.0;
   arma::vec sample_losses_;
   bool per_sample_ = false;
 };
-
-// A result with its method, scheme and step set; throws naming `who` for a step outside (0, 1).
-CheckResult started(const char* who, const char* method, const Options& o) {
-  CheckResult r;
-  r.method = method;
-  r.scheme = o.scheme;
-  r.step = o.effective_step();
-  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), who,
-          "step " + std::to_string(o.step) + " is outside (0, 1)");
-  return r;
-}
-
-double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
 
 }  // namespace
 
@@ -221,7 +214,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
   // The analytic side and the contract exactly as check_vjp gets them. fn also holds the
   // network's Dropout masks frozen and its BatchNorm statistics saved while it lives.
   const Differentiable fn = nn::differentiable(net, loss, X, labels);
-  CheckResult r = started("check_network", "network", o);
+  CheckResult r = detail::started_result("check_network", "network", o);
   const double step = r.step;
   const Tolerance tol = o.effective_tolerance();
   Rng rng(o.seed);
@@ -345,7 +338,7 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   // fn is used for its inputs (its own copy of X, then every parameter, named) and as the guard
   // that freezes Dropout masks and saves BatchNorm statistics while the check runs.
   const Differentiable fn = nn::differentiable(net, loss, X, labels);
-  CheckResult r = started("check_network_directional", "network-directional", o);
+  CheckResult r = detail::started_result("check_network_directional", "network-directional", o);
   const Tolerance tol = o.effective_tolerance();
   Rng rng(o.seed);
   const double g = random_normal(1, 1, rng)(0, 0);  // as check_directional draws G

@@ -20,8 +20,8 @@ namespace gradlab::fast::parallel {
 // than a second thread saves below it (docs/studies/performance.md, "parallel_numbers").
 inline constexpr double parallel_numbers = 16384;
 
-// The threads a loop over `numbers` numbers gets: fast::blas::threads() when the BLAS shares OpenMP's
-// threads and numbers >= parallel_numbers, else 1.
+// The threads a loop over `numbers` numbers gets: blas::threads() when the BLAS shares
+// OpenMP's threads and numbers >= parallel_numbers, else 1.
 int threads_for(double numbers);
 
 // Runs loop(begin, end) over [0, items) in one contiguous slice per thread (threads_for(numbers)

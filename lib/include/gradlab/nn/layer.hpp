@@ -28,7 +28,8 @@
 //                overrides structure() too. check_network also verifies it on the batch.
 // Wrong shapes throw std::invalid_argument naming the layer and the shapes:
 //   "Linear(4, 3).forward: X is 5x2 but the layer takes 4 rows (X is features x batch)".
-// Layers own their state (weights, gradients, caches); the maths is in gradlab::ops.
+// Layers own their state (weights, gradients, caches); the maths is in gradlab::ops (Linear and
+// ReLU run its fast twins, gradlab::fast, which give the same numbers).
 #include "gradlab/parameter.hpp"
 
 #include <armadillo>

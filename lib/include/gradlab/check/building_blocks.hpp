@@ -1,13 +1,30 @@
 #pragma once
-// The per-tensor bookkeeping every check shares (check_vjp, check_jacobian, check_directional,
-// and the network checks of nn/network_check.hpp), so their results mean the same thing.
+// What every check is built from (check_vjp, check_jacobian, check_directional, and the network
+// checks of nn/network_check.hpp), so that their steps and results mean the same thing: the step
+// taken at a value, the result a check starts from, and the per-tensor bookkeeping.
 #include "gradlab/check/checker.hpp"
+#include "gradlab/shape.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 namespace gradlab::check::detail {
+
+// The step taken at x: h = step max(1, |x|), relative to the perturbed value.
+inline double step_for(double x, double step) { return step * std::max(1.0, std::abs(x)); }
+
+// A result with its method, scheme and step set. Throws std::invalid_argument naming `who` when
+// the step lies outside (0, 1).
+inline CheckResult started_result(const char* who, const char* method, const Options& o) {
+  CheckResult r;
+  r.method = method;
+  r.scheme = o.scheme;
+  r.step = o.effective_step();
+  require(r.step > 0.0 && r.step < 1.0 && std::isfinite(r.step), who,
+          "step " + std::to_string(o.step) + " is outside (0, 1)");
+  return r;
+}
 
 // Collects the per-element comparisons of one tensor.
 class TensorAccumulator {
