@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace gradlab::check {
 
@@ -78,6 +79,39 @@ bool gradient_has_shape(const std::vector<arma::mat>& grads, std::size_t t, cons
   return t < grads.size() && grads[t].n_rows == x.n_rows && grads[t].n_cols == x.n_cols;
 }
 
+// Why backward gave `second` after `first` for the same G, with a third call to tell a buffer
+// that accumulates (the same increment each call) from other kept state (a constant ratio) and
+// from fresh random draws.
+std::string why_not_repeatable(const std::string& name, const arma::mat& first,
+                               const arma::mat& second, const std::vector<arma::mat>& third_all,
+                               std::size_t t) {
+  const std::string differ = "backward gave different " + name + " when run twice";
+  if (second.n_elem != first.n_elem || t >= third_all.size() ||
+      third_all[t].n_elem != first.n_elem)
+    return differ;
+  const arma::mat& third = third_all[t];
+  auto close = [](const arma::mat& a, const arma::mat& b) {
+    return arma::abs(a - b).max() <= 1e-10 * std::max(1.0, arma::abs(b).max());
+  };
+  const arma::mat step = second - first;
+  if (close(third - second, step))
+    return differ + ": each call adds the same increment, so it accumulates (+=) where it "
+                    "should assign";
+  const double ff = arma::accu(first % first);
+  if (ff > 0.0) {
+    const double ratio = arma::accu(second % first) / ff;
+    if (close(second, ratio * first)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.4g", ratio);
+      return differ + ": the second call returned " + text +
+             " x the first, so it keeps state between calls (e.g. a velocity kept in the "
+             "gradient buffer)";
+    }
+  }
+  return differ + ": different numbers at every call (a random draw in backward, e.g. a "
+                  "fresh dropout mask?)";
+}
+
 }  // namespace
 
 Verdict TensorResult::verdict() const {
@@ -135,9 +169,11 @@ ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std:
 
   // Run twice: the very same numbers (no hidden state, no accumulation into old buffers).
   const std::vector<arma::mat> second = fn.backward(G);
-  for (std::size_t t = 0; t < first.size(); ++t)
-    if (second.size() != first.size() || arma::any(arma::vectorise(second[t] != first[t])))
-      fail(c.repeatable, "backward gave different d" + fn.inputs[t].first + " when run twice");
+  for (std::size_t t = 0; t < first.size() && c.repeatable; ++t)
+    if (second.size() != first.size() || !gradient_has_shape(second, t, first[t]) ||
+        arma::any(arma::vectorise(second[t] != first[t])))
+      fail(c.repeatable, why_not_repeatable("d" + fn.inputs[t].first, first[t], second[t],
+                                            fn.backward(G), t));
 
   // Linear in the upstream gradient: backward(a G + G2) = a backward(G) + backward(G2).
   // a is negative and not a power of two, so |G| or a lucky exponent shift cannot pass.
@@ -159,6 +195,49 @@ ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std:
   }
   return c;
 }
+
+namespace {
+
+// The samples in the batch (Differentiable::batch).
+arma::uword batch_of(const Differentiable& fn, const arma::mat& Y) {
+  if (fn.batch > 0) return fn.batch;
+  return Y.n_cols > 1 ? Y.n_cols : 0;
+}
+
+// What a diagnosis of input t may relate its mismatch to: the other inputs, the output Y and
+// the upstream gradient G; and, for every other square input, the numeric gradient of
+// <G, forward()> with that input transposed (central differences at the check's step).
+Evidence vjp_context(const Differentiable& fn, std::size_t t, const arma::mat& Y,
+                     const arma::mat& G, const ContractResult& contract, double step) {
+  Evidence e = detail::context_of(contract, batch_of(fn, Y));
+  for (const auto& [name, x] : fn.inputs) e.related.push_back({name, *x});
+  e.related.push_back({"Y", Y});
+  e.related.push_back({"G", G});
+  for (std::size_t s = 0; s < fn.inputs.size(); ++s) {
+    const auto& [name, xs] = fn.inputs[s];
+    if (s == t || xs->n_rows != xs->n_cols || xs->n_rows < 2) continue;
+    e.transposed.push_back({name, [&fn, s, t, &G, step] {
+      arma::mat& square = *fn.inputs[s].second;
+      arma::mat& x = *fn.inputs[t].second;
+      const arma::mat kept = square;
+      square = kept.t();
+      arma::mat n(arma::size(x));
+      for (arma::uword i = 0; i < x.n_elem; ++i) {
+        const double h = step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        auto forward = [&fn] { return fn.forward(); };
+        const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
+        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+        n(i) = arma::accu(G % (Yp - Ym)) / (hp + hm);
+      }
+      square = kept;
+      return n;
+    }});
+  }
+  return e;
+}
+
+}  // namespace
 
 CheckResult check_vjp(const Differentiable& fn, const Options& o) {
   CheckResult r = make_report(fn, "vjp", o);
@@ -196,9 +275,9 @@ CheckResult check_vjp(const Differentiable& fn, const Options& o) {
         const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
         left = change(Y0, Ym) / hm;
       }
-      acc.add(row, col, a, numeric, classify(a, numeric, left, right, tol));
+      acc.add(row, col, a, numeric, left, right);
     }
-    r.tensors.push_back(acc.take());
+    r.tensors.push_back(acc.take(acc.failing() ? vjp_context(fn, t, Y0, G, r.contract, step) : Evidence{}));
   }
   return r;
 }
@@ -240,10 +319,10 @@ CheckResult check_jacobian(const Differentiable& fn, const Options& o) {
       const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
       for (arma::uword k = 0; k < outputs; ++k) {
         const double a = analytic[t](k, i);
-        acc.add(k, i, a, numeric(k), classify(a, numeric(k), left(k), right(k), tol));
+        acc.add(k, i, a, numeric(k), left(k), right(k));
       }
     }
-    r.tensors.push_back(acc.take());
+    r.tensors.push_back(acc.take(detail::context_of(r.contract)));
   }
   return r;
 }
@@ -260,7 +339,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   r.contract = check_contract(fn, G, o.seed + 1);
   if (!r.contract.assigned) {
     TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
-    acc.add(0, 0, arma::datum::nan, 0.0, Verdict::fail);
+    acc.add(0, 0, arma::datum::nan, 0.0, 0.0, 0.0);
     r.tensors.push_back(acc.take());
     return r;
   }
@@ -296,10 +375,9 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
     const arma::mat Yp = moved(+1.0), Ym = moved(-1.0);
     const double right = arma::accu(G % (Yp - Y0)) / h, left = arma::accu(G % (Y0 - Ym)) / h;
     const double numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * h) : right;
-    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric,
-            classify(analytic, numeric, left, right, tol));
+    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric, left, right);
   }
-  r.tensors.push_back(acc.take());
+  r.tensors.push_back(acc.take(detail::context_of(r.contract)));
   return r;
 }
 

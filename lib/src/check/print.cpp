@@ -2,6 +2,7 @@
 
 #include "gradlab/text.hpp"
 
+#include <cmath>
 #include <ostream>
 
 namespace gradlab::check {
@@ -27,6 +28,7 @@ void print_table(std::ostream& out, const std::vector<CheckResult>& reports) {
                      index_text(t), sci(t.worst_analytic, 6), sci(t.worst_numeric, 6),
                      std::to_string(t.passed), std::to_string(t.kinks), std::to_string(t.failed),
                      contract_text(r.contract), to_string(t.verdict())});
+      if (t.diagnosis.pattern != Pattern::none) table.add_note("^ " + t.name + ": " + t.diagnosis.summary);
     }
     if (!r.contract.holds()) problems.push_back(r.label + " (" + r.shape + "): " + r.contract.problem);
   }
@@ -46,7 +48,18 @@ nlohmann::json to_json(const TensorResult& t) {
           {"max_rel_error", t.max_rel_error},
           {"worst", {{"row", t.worst_row}, {"col", t.worst_col},
                      {"analytic", t.worst_analytic}, {"numeric", t.worst_numeric}}},
-          {"verdict", to_string(t.verdict())}};
+          {"verdict", to_string(t.verdict())},
+          {"diagnosis", to_json(t.diagnosis)}};
+}
+
+nlohmann::json to_json(const Diagnosis& d) {
+  if (d.pattern == Pattern::none) return nullptr;
+  auto number_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  return {{"pattern", to_string(d.pattern)},
+          {"summary", d.summary},
+          {"constant", number_or_null(d.constant)},
+          {"spread", number_or_null(d.spread)},
+          {"explained", number_or_null(d.explained)}};
 }
 
 nlohmann::json to_json(const CheckResult& r) {

@@ -243,7 +243,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
     } else if (!tol.accepts(a, numeric)) {  // one-sided left slope only to judge a kink
       left = -g * moved(-1.0, h, hm) / hm;
     }
-    acc.add(row, col, a, numeric, classify(a, numeric, left, right, tol));
+    acc.add(row, col, a, numeric, left, right);
   };
   // x0 + sign * h as the input would hold it, and the step actually taken (exact).
   auto moved_value = [](double x0, double sign, double h, double& taken) {
@@ -272,7 +272,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
                       return net0.loss_change(-1, {Change::Kind::element, row, col, arma::mat{x}});
                     });
     }
-    r.tensors.push_back(acc.take());
+    r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
     ++t;
   }
 
@@ -317,7 +317,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
           });
         }
       }
-      r.tensors.push_back(acc.take());
+      r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
       ++t;
       ++t_in_layer;
     }
@@ -416,8 +416,8 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   }
   Accumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
   if (!c.assigned) {
-    acc.add(0, 0, arma::datum::nan, 0.0, Verdict::fail);
-    r.tensors.push_back(acc.take());
+    acc.add(0, 0, arma::datum::nan, 0.0, 0.0, 0.0);
+    r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
     return r;
   }
 
@@ -463,10 +463,9 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
     const double Lp = loss_at(+1.0), Lm = loss_at(-1.0);
     const double right = g * (Lp - L0) / h, left = g * (L0 - Lm) / h;
     const double numeric = o.scheme == Scheme::central ? g * (Lp - Lm) / (2.0 * h) : right;
-    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric,
-            classify(analytic, numeric, left, right, tol));
+    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric, left, right);
   }
-  r.tensors.push_back(acc.take());
+  r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
   // Leave the caches and gradients as one forward and backward pass on X leaves them.
   loss.forward(net.forward(input), labels);
   net.backward(loss.backward());

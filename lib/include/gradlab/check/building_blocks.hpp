@@ -3,6 +3,7 @@
 // checks of nn/network_check.hpp), so that their steps and results mean the same thing: the step
 // taken at a value, the result a check starts from, and the per-tensor bookkeeping.
 #include "gradlab/check/checker.hpp"
+#include "gradlab/check/diagnosis.hpp"
 #include "gradlab/shape.hpp"
 
 #include <algorithm>
@@ -26,7 +27,26 @@ inline CheckResult started_result(const char* who, const char* method, const Opt
   return r;
 }
 
-// Collects the per-element comparisons of one tensor.
+// A corner clearly within the step: the one-sided slopes differ by more than a thousandth of
+// their size. classify() judges a failing element against the bracket as soon as the slopes
+// disagree beyond the tolerance, which curvature alone does (by h |f''|); a diagnosis sets
+// aside only the entries where they disagree as at a corner (ReLU's at 0: by all of |g|).
+inline bool clear_corner(double left, double right, const Tolerance& tol) {
+  const double size = std::max({std::abs(left), std::abs(right), tol.atol / tol.rtol});
+  return std::abs(right - left) > 1e-3 * size;
+}
+
+// What every check knows beyond the tensor for its diagnosis: a broken contract (it explains
+// every failing tensor) and the samples in the batch (0: unknown).
+inline Evidence context_of(const ContractResult& contract, arma::uword batch = 0) {
+  Evidence e;
+  e.contract = contract;
+  e.batch = batch;
+  return e;
+}
+
+// Collects the per-element comparisons of one tensor, and the analytic and numeric values that
+// a diagnosis reads when it fails.
 class TensorAccumulator {
  public:
   TensorAccumulator(std::string name, arma::uword rows, arma::uword cols, const Tolerance& tol)
@@ -34,13 +54,26 @@ class TensorAccumulator {
     r_.name = std::move(name);
     r_.rows = rows;
     r_.cols = cols;
+    e_.tensor = r_.name;
+    e_.analytic.set_size(rows, cols);
+    e_.numeric.set_size(rows, cols);
+    e_.corner.zeros(rows, cols);
+    e_.failed.zeros(rows, cols);
+    e_.tolerance = tol;
   }
 
-  void add(arma::uword row, arma::uword col, double analytic, double numeric, Verdict v) {
+  // One element: its analytic value, the scheme's estimate and the one-sided slopes.
+  void add(arma::uword row, arma::uword col, double analytic, double numeric, double left,
+           double right) {
+    const Verdict v = classify(analytic, numeric, left, right, tol_);
     ++r_.checked;
     if (v == Verdict::pass) ++r_.passed;
     if (v == Verdict::kink) ++r_.kinks;
     if (v == Verdict::fail) ++r_.failed;
+    e_.analytic(row, col) = analytic;
+    e_.numeric(row, col) = numeric;
+    e_.corner(row, col) = clear_corner(left, right, tol_) ? 1 : 0;
+    e_.failed(row, col) = v == Verdict::fail ? 1 : 0;
     // Kinks are judged by the subgradient bracket, not by |a - n|: both error columns and the
     // worst element cover the other elements only (a failed bracket still counts as failed).
     const double abs_error = std::abs(analytic - numeric);
@@ -63,10 +96,27 @@ class TensorAccumulator {
     }
   }
 
-  TensorResult take() { return std::move(r_); }
+  // The tensor fails so far (take() will diagnose it).
+  bool failing() const { return r_.verdict() == Verdict::fail; }
+
+  // The result, diagnosed when it fails. `context` adds what the check knows beyond this
+  // tensor: the batch size, related tensors, transposed inputs, a broken contract.
+  TensorResult take(Evidence context = {}) {
+    if (failing()) {
+      context.tensor = e_.tensor;
+      context.analytic = std::move(e_.analytic);
+      context.numeric = std::move(e_.numeric);
+      context.corner = std::move(e_.corner);
+      context.failed = std::move(e_.failed);
+      context.tolerance = e_.tolerance;
+      r_.diagnosis = diagnose(context);
+    }
+    return std::move(r_);
+  }
 
  private:
   TensorResult r_;
+  Evidence e_;
   Tolerance tol_;
   double worst_excess_ = -1.0;
 };

@@ -7,6 +7,7 @@
 #include <armadillo>
 
 #include <cstdint>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -74,6 +75,33 @@ struct Differentiable {
   std::function<arma::mat()> forward;
   std::function<std::vector<arma::mat>(const arma::mat& G)> backward;
   std::shared_ptr<void> owner;
+  // Samples in the batch, for a diagnosis to name a scale of B or 1/B. 0: the number of columns
+  // of forward()'s output when it has more than one.
+  arma::uword batch = 0;
+};
+
+// The kind of mistake a failing tensor shows, found by diagnose() (check/diagnosis.hpp); each is
+// explained in docs/checker.md. `none`: the tensor did not fail.
+enum class Pattern {
+  none,
+  contract,      // backward breaks its contract: accumulates, keeps state, not linear, NaN, shape
+  kinks_only,    // every failing entry has a kink within the step
+  sign,          // A = -N
+  scale,         // A = c N (c = B or 1/B: the batch mean applied never or twice)
+  transpose,     // A = N^T, N's entries in the other order, or the gradient with W^T for W
+  mask,          // A is zero where N is not (or the reverse), following another tensor's sign
+  reduction,     // A sums the wrong axis: sum(N) broadcast, or one sample's term only
+  missing_term,  // A - N lies along a known direction: constant across the batch, or a tensor
+  unknown,       // no known pattern
+};
+const char* to_string(Pattern pattern);
+
+struct Diagnosis {
+  Pattern pattern = Pattern::none;
+  std::string summary;  // one line: the pattern, its constant and the evidence
+  double constant = std::numeric_limits<double>::quiet_NaN();  // the fitted c (sign, scale)
+  double spread = std::numeric_limits<double>::quiet_NaN();    // spread of A_i / N_i around c
+  double explained = std::numeric_limits<double>::quiet_NaN();  // share of entries explained
 };
 
 // The per-tensor report of the checker's contract.
@@ -86,6 +114,7 @@ struct TensorResult {
   // The element furthest from the criterion (largest |a - n| / (atol + rtol |n|)).
   arma::uword worst_row = 0, worst_col = 0;
   double worst_analytic = 0.0, worst_numeric = 0.0;
+  Diagnosis diagnosis;  // set when the tensor fails
   Verdict verdict() const;
 };
 
