@@ -1,6 +1,7 @@
 // The checker is itself checked: it must FAIL deliberately wrong backward passes and name the
 // tensor and element, report ReLU's corner at 0 as a kink held to the subgradient bracket, and
-// catch a backward that breaks the contract (not repeatable, not linear, unassigned).
+// catch a backward that breaks the contract (not repeatable, not linear, unassigned), each with
+// its diagnosis (checks/check_diagnosis.cpp plants every pattern).
 #include "gradlab/check/checker.hpp"
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/affine.hpp"
@@ -110,6 +111,8 @@ TEST_CASE("checker: passes the correct tanh and fails tanh' = 1 - Y (no square)"
   const check::TensorResult& dX = tensor(bad, "dX");
   CHECK(dX.failed > 0);
   CHECK(dX.max_rel_error > 1e-2);
+  // 1 - Y for 1 - Y^2 is a wrong formula, not one of the diagnosed patterns: said so.
+  CHECK(dX.diagnosis.pattern == check::Pattern::unknown);
   // The worst element's analytic value is the buggy one: dY (1 - Y) at that element.
   auto fn = tanh_with(ops::tanh_backward);
   const arma::mat Y = fn.forward();
@@ -125,9 +128,11 @@ TEST_CASE("checker: fails affine's dX without the transpose, and only dX", "[che
   CHECK(tensor(bad, "dX").failed > 0);
   CHECK(tensor(bad, "dW").verdict() == Verdict::pass);
   CHECK(tensor(bad, "db").verdict() == Verdict::pass);
-  // The full Jacobian sees it too, in J[X] only.
+  CHECK(tensor(bad, "dX").diagnosis.pattern == check::Pattern::transpose);
+  // The full Jacobian sees it too, in J[X] only: the transposed block of W.
   const check::CheckResult jacobian = check::check_jacobian(affine_with(false));
   CHECK(tensor(jacobian, "J[X]").verdict() == Verdict::fail);
+  CHECK(tensor(jacobian, "J[X]").diagnosis.pattern == check::Pattern::transpose);
   CHECK(tensor(jacobian, "J[W]").verdict() == Verdict::pass);
 }
 
@@ -136,6 +141,7 @@ TEST_CASE("checker: fails batch norm's dX without its mean and variance terms",
   const check::CheckResult bad = check::check_vjp(batchnorm_without_mean_terms());
   REQUIRE(bad.verdict() == Verdict::fail);
   CHECK(tensor(bad, "dX").failed == tensor(bad, "dX").checked);  // every sample is coupled
+  CHECK(tensor(bad, "dX").diagnosis.pattern == check::Pattern::missing_term);
   CHECK(tensor(bad, "dgamma").verdict() == Verdict::pass);
   CHECK(tensor(bad, "dbeta").verdict() == Verdict::pass);
 }
@@ -148,6 +154,8 @@ TEST_CASE("checker: fails softmax cross-entropy without the 1/B of the batch mea
   CHECK(t.failed == t.checked);
   // Off by exactly the batch size, 4: analytic = 4 x numeric at the worst element.
   CHECK(t.worst_analytic == Approx(4.0 * t.worst_numeric).epsilon(1e-6));
+  CHECK(t.diagnosis.pattern == check::Pattern::scale);
+  CHECK(t.diagnosis.constant == Approx(4.0).epsilon(1e-6));
 }
 
 TEST_CASE("checker: ReLU at 0 is reported as kinks, one per zero input", "[checker][relu][kink]") {
@@ -214,6 +222,7 @@ TEST_CASE("checker: a backward that accumulates is not repeatable", "[checker][c
   const check::CheckResult r = check::check_vjp(fn);
   CHECK_FALSE(r.contract.repeatable);
   CHECK(r.verdict() == Verdict::fail);
+  CHECK(r.contract.problem.find("accumulates") != std::string::npos);
 }
 
 TEST_CASE("checker: a backward that is not linear in dY breaks the contract", "[checker][contract]") {
@@ -223,6 +232,7 @@ TEST_CASE("checker: a backward that is not linear in dY breaks the contract", "[
   const check::CheckResult r = check::check_vjp(fn);
   CHECK_FALSE(r.contract.linear);
   CHECK(r.verdict() == Verdict::fail);
+  CHECK(tensor(r, "dX").diagnosis.pattern == check::Pattern::contract);
 }
 
 TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker][contract]") {
@@ -237,6 +247,7 @@ TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker]
   CHECK_FALSE(r.contract.assigned);
   CHECK(tensor(r, "db").failed == 1);
   CHECK(tensor(r, "db").worst_row == 2);
+  CHECK(tensor(r, "db").diagnosis.pattern == check::Pattern::contract);
   CHECK(r.verdict() == Verdict::fail);
 
   auto misshapen = affine_with(true);
@@ -249,6 +260,7 @@ TEST_CASE("checker: an unassigned (NaN) or misshapen gradient fails", "[checker]
   const check::CheckResult r2 = check::check_vjp(misshapen);
   CHECK_FALSE(r2.contract.assigned);
   CHECK(tensor(r2, "dW").failed == tensor(r2, "dW").checked);
+  CHECK(tensor(r2, "dW").diagnosis.pattern == check::Pattern::contract);
 }
 
 TEST_CASE("checker: the directional mode passes correct and fails wrong backward passes",
