@@ -286,3 +286,89 @@ TEST_CASE("checker: a step outside (0, 1) is an error", "[checker][errors]") {
   CHECK_THROWS_AS(check::check_vjp(affine_with(true), o), std::invalid_argument);
   CHECK_THROWS_WITH(check::check_directional(affine_with(true), 0), Catch::Contains("directions"));
 }
+
+namespace {
+
+// sin(X) with noise of `relative` times each output, drawn afresh at every forward call (as a
+// function computed in float, or by a stochastic solver, behaves); backward is cos(X) G, times
+// `factor` (1: right).
+check::Differentiable noisy_sine(double relative, double factor, std::uint64_t seed) {
+  auto d = std::make_shared<Data>();
+  auto noise = std::make_shared<Rng>(seed + 1000);
+  Rng rng(seed);
+  d->A = random_normal(4, 5, rng);
+  return {{{"X", &d->A}},
+          [d, noise, relative] {
+            arma::mat Y = arma::sin(d->A);
+            return arma::mat(Y % (1.0 + relative * random_uniform(Y.n_rows, Y.n_cols, *noise, -1.0, 1.0)));
+          },
+          [d, factor](const arma::mat& G) { return Mats{arma::mat(factor * G % arma::cos(d->A))}; },
+          d};
+}
+
+}  // namespace
+
+TEST_CASE("checker: noise at 1e-7 relative is INCONCLUSIVE, not FAIL", "[checker][inconclusive]") {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    INFO("seed " << seed);
+    const check::CheckResult r = check::check_vjp(noisy_sine(1e-7, 1.0, seed));
+    const check::TensorResult& t = tensor(r, "dX");
+    // A fixed tolerance would call these FAIL: their error is far above 1e-9 + 1e-6 |n| ...
+    CHECK(t.max_rel_error > 1e-4);
+    CHECK(t.inconclusive > 0);
+    // ... but it lies within the numeric value's own error, which grows as the step shrinks.
+    CHECK(t.failed == 0);
+    CHECK(t.inconclusive_reason == "rounding noise");
+    CHECK(r.verdict() == Verdict::inconclusive);
+    // A real mistake on the same noisy function still FAILs: the band is the estimate's error,
+    // not a looser tolerance.
+    const check::CheckResult wrong = check::check_vjp(noisy_sine(1e-7, 1.5, seed));
+    CHECK(wrong.verdict() == Verdict::fail);
+    CHECK(tensor(wrong, "dX").failed > 0);
+  }
+  // Without noise, nothing is inconclusive.
+  const check::CheckResult clean = check::check_vjp(noisy_sine(0.0, 1.0, 1));
+  CHECK(clean.verdict() == Verdict::pass);
+  CHECK(tensor(clean, "dX").inconclusive == 0);
+}
+
+TEST_CASE("checker: a step too large for the curvature is INCONCLUSIVE, not FAIL",
+          "[checker][inconclusive]") {
+  // sin near its inflection point 0 with step 1e-2: both one-sided slopes, sin(h)/h, lie below
+  // cos(0) = 1 by h^2 / 6 (about 2e-5 relative), outside the bracket and the tolerance.
+  auto near_zero = [](double factor) {
+    check::Differentiable fn = noisy_sine(0.0, factor, 1);
+    fn.inputs[0].second->fill(1e-4);
+    return fn;
+  };
+  check::Options coarse;
+  coarse.step = 1e-2;
+  const check::CheckResult r = check::check_vjp(near_zero(1.0), coarse);
+  const check::TensorResult& t = tensor(r, "dX");
+  CHECK(t.failed == 0);
+  CHECK(t.inconclusive == t.checked);
+  CHECK(t.inconclusive_reason == "a step too large for the curvature");
+  CHECK(check::check_vjp(near_zero(1.5), coarse).verdict() == Verdict::fail);
+  // At the default step the same function passes.
+  CHECK(check::check_vjp(near_zero(1.0)).verdict() == Verdict::pass);
+}
+
+TEST_CASE("checker: a kink between h and 2h away makes a small error INCONCLUSIVE",
+          "[checker][inconclusive][kink]") {
+  // ReLU at x = 1.5 h: the estimate at h is exact (1), the one at 2h crosses the corner (0.875).
+  // A derivative off by 1e-3 fails at h, but the numbers cannot certify it: the estimate's own
+  // error, seen at 2h, is larger.
+  auto d = std::make_shared<Data>();
+  d->A = arma::mat(3, 2, arma::fill::value(1.5e-5));
+  check::Differentiable fn{{{"X", &d->A}},
+                           [d] { return ops::relu_forward(d->A); },
+                           [d](const arma::mat& G) { return Mats{arma::mat(1.001 * ops::relu_backward(G, d->A))}; },
+                           d};
+  const check::CheckResult r = check::check_vjp(fn);
+  const check::TensorResult& t = tensor(r, "dX");
+  CHECK(t.inconclusive == t.checked);
+  CHECK(t.inconclusive_reason == "a kink within the step");
+  // Away from the corner the same error FAILs.
+  d->A.fill(0.5);
+  CHECK(check::check_vjp(fn).verdict() == Verdict::fail);
+}

@@ -6,12 +6,14 @@
 #include "gradlab/shape.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 namespace gradlab::check {
 
 using detail::step_for;
+using detail::Estimate;
 using detail::TensorAccumulator;
 
 const char* to_string(Scheme scheme) { return scheme == Scheme::central ? "central" : "forward"; }
@@ -20,6 +22,7 @@ const char* to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::pass: return "PASS";
     case Verdict::kink: return "KINK";
+    case Verdict::inconclusive: return "INCONCLUSIVE";
     case Verdict::fail: return "FAIL";
   }
   return "?";
@@ -116,15 +119,14 @@ std::string why_not_repeatable(const std::string& name, const arma::mat& first,
 
 Verdict TensorResult::verdict() const {
   if (failed > 0 || checked == 0) return Verdict::fail;
+  if (inconclusive > 0) return Verdict::inconclusive;
   return kinks > 0 ? Verdict::kink : Verdict::pass;
 }
 
 Verdict CheckResult::verdict() const {
-  Verdict v = contract.holds() ? Verdict::pass : Verdict::fail;
-  for (const TensorResult& t : tensors) {
-    if (t.verdict() == Verdict::fail) return Verdict::fail;
-    if (t.verdict() == Verdict::kink && v == Verdict::pass) v = Verdict::kink;
-  }
+  if (!contract.holds()) return Verdict::fail;
+  Verdict v = Verdict::pass;  // the enum is ordered from PASS to FAIL
+  for (const TensorResult& t : tensors) v = std::max(v, t.verdict());
   return v;
 }
 
@@ -262,20 +264,24 @@ CheckResult check_vjp(const Differentiable& fn, const Options& o) {
     for (arma::uword i = 0; i < x.n_elem; ++i) {
       const arma::uword row = i % x.n_rows, col = i / x.n_rows;
       const double a = usable ? grads[t](i) : arma::datum::nan;
-      const double h = step_for(x(i), step);
-      double hp = 0.0, hm = 0.0;
-      const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
-      const double right = change(Yp, Y0) / hp;
-      double numeric = right, left = right;
-      if (o.scheme == Scheme::central) {
-        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
-        numeric = change(Yp, Ym) / (hp + hm);
-        left = change(Y0, Ym) / hm;
-      } else if (!tol.accepts(a, numeric)) {  // one-sided left slope only to judge a kink
-        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
-        left = change(Y0, Ym) / hm;
-      }
-      acc.add(row, col, a, numeric, left, right);
+      // The scheme's estimate at factor * h; the left slope only when asked (forward
+      // differences need it only to judge a kink).
+      auto estimate = [&, i](double factor, bool left_too) {
+        const double h = factor * step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
+        Estimate e;
+        e.right = e.left = e.numeric = change(Yp, Y0) / hp;
+        if (o.scheme == Scheme::central || left_too) {
+          const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+          e.left = change(Y0, Ym) / hm;
+          if (o.scheme == Scheme::central) e.numeric = change(Yp, Ym) / (hp + hm);
+        }
+        return e;
+      };
+      Estimate e = estimate(1.0, false);
+      if (!tol.accepts(a, e.numeric)) e = estimate(1.0, true);
+      acc.add(row, col, a, e.numeric, e.left, e.right, [&](double factor) { return estimate(factor, true); });
     }
     r.tensors.push_back(acc.take(acc.failing() ? vjp_context(fn, t, Y0, G, r.contract, step) : Evidence{}));
   }
@@ -309,17 +315,24 @@ CheckResult check_jacobian(const Differentiable& fn, const Options& o) {
     auto& [name, xp] = fn.inputs[t];
     arma::mat& x = *xp;
     TensorAccumulator acc("J[" + name + "]", outputs, x.n_elem, tol);
+    const arma::vec Y0v = arma::vectorise(Y0);
     for (arma::uword i = 0; i < x.n_elem; ++i) {
-      const double h = step_for(x(i), step);
-      double hp = 0.0, hm = 0.0;
-      const arma::vec Yp = arma::vectorise(evaluate_moved(x, i, +1.0, h, hp, forward));
-      const arma::vec Ym = arma::vectorise(evaluate_moved(x, i, -1.0, h, hm, forward));
-      const arma::vec Y0v = arma::vectorise(Y0);
-      const arma::vec right = (Yp - Y0v) / hp, left = (Y0v - Ym) / hm;
-      const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
+      // Column i of the Jacobian at factor * h: the scheme's estimate and both slopes.
+      auto column = [&, i](double factor) {
+        const double h = factor * step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        const arma::vec Yp = arma::vectorise(evaluate_moved(x, i, +1.0, h, hp, forward));
+        const arma::vec Ym = arma::vectorise(evaluate_moved(x, i, -1.0, h, hm, forward));
+        const arma::vec right = (Yp - Y0v) / hp, left = (Y0v - Ym) / hm;
+        const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
+        return std::array<arma::vec, 3>{numeric, left, right};
+      };
+      const auto [numeric, left, right] = column(1.0);
       for (arma::uword k = 0; k < outputs; ++k) {
-        const double a = analytic[t](k, i);
-        acc.add(k, i, a, numeric(k), left(k), right(k));
+        acc.add(k, i, analytic[t](k, i), numeric(k), left(k), right(k), [&column, k](double factor) {
+          const auto [n, l, r] = column(factor);
+          return Estimate{n(k), l(k), r(k)};
+        });
       }
     }
     r.tensors.push_back(acc.take(detail::context_of(r.contract)));
@@ -339,7 +352,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   r.contract = check_contract(fn, G, o.seed + 1);
   if (!r.contract.assigned) {
     TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
-    acc.add(0, 0, arma::datum::nan, 0.0, 0.0, 0.0);
+    acc.add_missing(0, 0);
     r.tensors.push_back(acc.take());
     return r;
   }
@@ -362,20 +375,27 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
       v[t] /= std::sqrt(norm2);
       analytic += arma::accu(grads[t] % v[t]);
     }
-    auto moved = [&](double sign) {
+    auto moved = [&](double step) {
       std::vector<arma::mat> saved;
       for (std::size_t t = 0; t < v.size(); ++t) {
         saved.push_back(*fn.inputs[t].second);
-        *fn.inputs[t].second += sign * h * v[t];
+        *fn.inputs[t].second += step * v[t];
       }
       arma::mat Y = fn.forward();
       for (std::size_t t = 0; t < v.size(); ++t) *fn.inputs[t].second = saved[t];
       return Y;
     };
-    const arma::mat Yp = moved(+1.0), Ym = moved(-1.0);
-    const double right = arma::accu(G % (Yp - Y0)) / h, left = arma::accu(G % (Y0 - Ym)) / h;
-    const double numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * h) : right;
-    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric, left, right);
+    auto estimate = [&](double factor) {
+      const double step = factor * h;
+      const arma::mat Yp = moved(+step), Ym = moved(-step);
+      Estimate e;
+      e.right = arma::accu(G % (Yp - Y0)) / step;
+      e.left = arma::accu(G % (Y0 - Ym)) / step;
+      e.numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * step) : e.right;
+      return e;
+    };
+    const Estimate e = estimate(1.0);
+    acc.add(static_cast<arma::uword>(d), 0, analytic, e.numeric, e.left, e.right, estimate);
   }
   r.tensors.push_back(acc.take(detail::context_of(r.contract)));
   return r;

@@ -17,7 +17,7 @@ std::string contract_text(const ContractResult& c) { return c.holds() ? "ok" : "
 void print_table(std::ostream& out, const std::vector<CheckResult>& reports) {
   using text::sci;
   text::Table table({"check", "shapes", "method", "tensor", "shape", "checked", "max rel err",
-                       "max abs err", "worst at", "analytic", "numeric", "pass", "kink", "fail",
+                       "max abs err", "worst at", "analytic", "numeric", "pass", "kink", "inconcl.", "fail",
                        "contract", "verdict"});
   std::vector<std::string> problems;
   for (const CheckResult& r : reports) {
@@ -26,9 +26,13 @@ void print_table(std::ostream& out, const std::vector<CheckResult>& reports) {
                      std::to_string(t.rows) + "x" + std::to_string(t.cols),
                      std::to_string(t.checked), sci(t.max_rel_error), sci(t.max_abs_error),
                      index_text(t), sci(t.worst_analytic, 6), sci(t.worst_numeric, 6),
-                     std::to_string(t.passed), std::to_string(t.kinks), std::to_string(t.failed),
+                     std::to_string(t.passed), std::to_string(t.kinks), std::to_string(t.inconclusive),
+                     std::to_string(t.failed),
                      contract_text(r.contract), to_string(t.verdict())});
       if (t.diagnosis.pattern != Pattern::none) table.add_note("^ " + t.name + ": " + t.diagnosis.summary);
+      if (t.inconclusive > 0)
+        table.add_note("^ " + t.name + ": " + std::to_string(t.inconclusive) +
+                       " inconclusive (disagreement within the numeric error): " + t.inconclusive_reason);
     }
     if (!r.contract.holds()) problems.push_back(r.label + " (" + r.shape + "): " + r.contract.problem);
   }
@@ -43,6 +47,8 @@ nlohmann::json to_json(const TensorResult& t) {
           {"checked", t.checked},
           {"passed", t.passed},
           {"kinks", t.kinks},
+          {"inconclusive", t.inconclusive},
+          {"inconclusive_reason", t.inconclusive_reason},
           {"failed", t.failed},
           {"max_abs_error", t.max_abs_error},
           {"max_rel_error", t.max_rel_error},

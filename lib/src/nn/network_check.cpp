@@ -231,19 +231,24 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
   // sign * h (setting `taken` to the step actually made). The same arithmetic as check_vjp.
   auto check_element = [&](Accumulator& acc, arma::uword row, arma::uword col, double a,
                            double x0, auto&& moved) {
-    const double h = step_for(x0, step);
-    double hp = 0.0, hm = 0.0;
-    const double change_plus = g * moved(+1.0, h, hp);
-    const double right = change_plus / hp;
-    double numeric = right, left = right;
-    if (o.scheme == Scheme::central) {
-      const double change_minus = g * moved(-1.0, h, hm);
-      numeric = (change_plus - change_minus) / (hp + hm);
-      left = -change_minus / hm;
-    } else if (!tol.accepts(a, numeric)) {  // one-sided left slope only to judge a kink
-      left = -g * moved(-1.0, h, hm) / hm;
-    }
-    acc.add(row, col, a, numeric, left, right);
+    // The scheme's estimate at factor * h; the left slope only when asked (forward
+    // differences need it only to judge a kink).
+    auto estimate = [&](double factor, bool left_too) {
+      const double h = factor * step_for(x0, step);
+      double hp = 0.0, hm = 0.0;
+      const double change_plus = g * moved(+1.0, h, hp);
+      detail::Estimate e;
+      e.right = e.left = e.numeric = change_plus / hp;
+      if (o.scheme == Scheme::central || left_too) {
+        const double change_minus = g * moved(-1.0, h, hm);
+        e.left = -change_minus / hm;
+        if (o.scheme == Scheme::central) e.numeric = (change_plus - change_minus) / (hp + hm);
+      }
+      return e;
+    };
+    detail::Estimate e = estimate(1.0, false);
+    if (!tol.accepts(a, e.numeric)) e = estimate(1.0, true);
+    acc.add(row, col, a, e.numeric, e.left, e.right, [&](double factor) { return estimate(factor, true); });
   };
   // x0 + sign * h as the input would hold it, and the step actually taken (exact).
   auto moved_value = [](double x0, double sign, double h, double& taken) {
@@ -416,7 +421,7 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   }
   Accumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
   if (!c.assigned) {
-    acc.add(0, 0, arma::datum::nan, 0.0, 0.0, 0.0);
+    acc.add_missing(0, 0);
     r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
     return r;
   }
@@ -451,19 +456,26 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
     analytic *= g;
     // L(inputs + sign h v): each input swapped with its moved copy for the forward pass and
     // swapped back after, so it is restored bit for bit.
-    auto loss_at = [&](double sign) {
+    auto loss_at = [&](double step) {
       for (std::size_t t = 0; t < tensors; ++t) {
-        moved[t] = value(t) + (sign * h) * v[t];
+        moved[t] = value(t) + step * v[t];
         value(t).swap(moved[t]);
       }
       const double L = loss.forward(net.forward(input), labels);
       for (std::size_t t = 0; t < tensors; ++t) value(t).swap(moved[t]);
       return L;
     };
-    const double Lp = loss_at(+1.0), Lm = loss_at(-1.0);
-    const double right = g * (Lp - L0) / h, left = g * (L0 - Lm) / h;
-    const double numeric = o.scheme == Scheme::central ? g * (Lp - Lm) / (2.0 * h) : right;
-    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric, left, right);
+    auto estimate = [&](double factor) {
+      const double step = factor * h;
+      const double Lp = loss_at(+step), Lm = loss_at(-step);
+      detail::Estimate e;
+      e.right = g * (Lp - L0) / step;
+      e.left = g * (L0 - Lm) / step;
+      e.numeric = o.scheme == Scheme::central ? g * (Lp - Lm) / (2.0 * step) : e.right;
+      return e;
+    };
+    const detail::Estimate e = estimate(1.0);
+    acc.add(static_cast<arma::uword>(d), 0, analytic, e.numeric, e.left, e.right, estimate);
   }
   r.tensors.push_back(acc.take(detail::context_of(r.contract, X.n_cols)));
   // Leave the caches and gradients as one forward and backward pass on X leaves them.

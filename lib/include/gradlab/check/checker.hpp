@@ -18,7 +18,7 @@
 namespace gradlab::check {
 
 enum class Scheme { central, forward };
-enum class Verdict { pass, kink, fail };
+enum class Verdict { pass, kink, inconclusive, fail };
 
 const char* to_string(Scheme scheme);
 const char* to_string(Verdict verdict);
@@ -60,6 +60,9 @@ struct Options {
 //       lies between them (a valid subgradient);
 //  FAIL otherwise.
 // Resolution: an error smaller than about h |f''| / 2 cannot be told from a corner at step h.
+// The checks then hold a FAIL against the numeric value's own error (detail::judge in
+// check/building_blocks.hpp): when the disagreement lies within the spread of the estimates at
+// other steps (2h, h/2), the element is INCONCLUSIVE, not FAIL, with the reason.
 Verdict classify(double analytic, double numeric, double left, double right, const Tolerance& tol);
 
 // Numerical gradient of a scalar function f of x by the chosen scheme. x is perturbed in place,
@@ -108,7 +111,10 @@ struct Diagnosis {
 struct TensorResult {
   std::string name;
   arma::uword rows = 0, cols = 0;
-  arma::uword checked = 0, passed = 0, kinks = 0, failed = 0;
+  arma::uword checked = 0, passed = 0, kinks = 0, inconclusive = 0, failed = 0;
+  // Why the inconclusive elements are: "rounding noise", "a step too large for the curvature"
+  // or "a kink within the step" (detail::InconclusiveReason). Empty when there are none.
+  std::string inconclusive_reason;
   double max_abs_error = 0.0;  // over the elements that are not kinks
   double max_rel_error = 0.0;  // likewise (kinks are held to the bracket instead)
   // The element furthest from the criterion (largest |a - n| / (atol + rtol |n|)).
@@ -136,7 +142,9 @@ struct CheckResult {
   double step = 0.0;
   std::vector<TensorResult> tensors;
   ContractResult contract;
-  Verdict verdict() const;  // FAIL if any tensor fails or the contract breaks, else KINK/PASS
+  // FAIL if any tensor fails or the contract breaks, else INCONCLUSIVE, KINK or PASS (the
+  // first that any tensor has).
+  Verdict verdict() const;
 };
 
 // The layer check: a random upstream gradient G (seeded), the scalar <G, forward()> over the
