@@ -460,3 +460,87 @@ TEST_CASE("network directional check: 784-100-10 at batch 8", "[checker][network
   REQUIRE_THROWS_AS(nn::check_network_directional(net, loss, X, labels, 0),
                     std::invalid_argument);
 }
+
+namespace {
+
+// dX = W dY instead of W^T dY (W square, so the shape is right): the classic missing transpose.
+class TransposeBugLinear : public nn::Linear {
+ public:
+  using nn::Linear::Linear;
+  arma::mat backward(const arma::mat& dY) override {
+    (void)nn::Linear::backward(dY);  // dW, db right
+    return W * dY;
+  }
+  std::string name() const override { return "TransposeBugLinear"; }
+};
+
+// Batch norm whose dX carries an extra term through the batch mean, the same for every sample
+// (what a backward that forgot to subtract sum_b dY / B leaves).
+class MeanBugBatchNorm : public nn::BatchNorm {
+ public:
+  using nn::BatchNorm::BatchNorm;
+  arma::mat backward(const arma::mat& dY) override {
+    arma::mat dX = nn::BatchNorm::backward(dY);
+    dX.each_col() += arma::mean(dY, 1);
+    return dX;
+  }
+  std::string name() const override { return "MeanBugBatchNorm"; }
+};
+
+}  // namespace
+
+TEST_CASE("bisection: a bug in layer 2 of a 4-layer net is found there, with its diagnosis",
+          "[checker][network][bisection]") {
+  Rng rng(120);
+  const arma::mat X = random_normal(4, 6, rng);
+  const arma::uvec labels = random_labels(3, 6, rng);
+  nn::CrossEntropyLoss loss;
+  nn::Sequential net;
+  net.add(std::make_unique<nn::Linear>(4, 4));
+  net.add(std::make_unique<nn::Tanh>());
+  net.add(std::make_unique<TransposeBugLinear>(4, 4));
+  net.add(std::make_unique<nn::Tanh>());
+  net.add(std::make_unique<nn::Linear>(4, 3));
+  for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+
+  REQUIRE(nn::check_network(net, loss, X, labels).verdict() == Verdict::fail);
+  const nn::Bisection b = nn::bisect_network(net, loss, X, labels);
+  INFO(b.summary());
+  REQUIRE(b.found);
+  CHECK(b.layer == 2);
+  CHECK(b.name == "TransposeBugLinear");
+  CHECK(b.tensor == "dX");
+  CHECK(b.diagnosis.pattern == check::Pattern::transpose);
+  CHECK(b.summary().starts_with("layer 2, TransposeBugLinear: dX: transpose"));
+
+  // The same net without the bug: nothing to find.
+  nn::Sequential right;
+  right.add(std::make_unique<nn::Linear>(4, 4));
+  right.add(std::make_unique<nn::Tanh>());
+  right.add(std::make_unique<nn::Linear>(4, 3));
+  for (gradlab::Parameter& p : right.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+  CHECK_FALSE(nn::bisect_network(right, loss, X, labels).found);
+}
+
+TEST_CASE("bisection: a bug in a BatchNorm layer is found there as a missing term",
+          "[checker][network][bisection][batchnorm]") {
+  Rng rng(121);
+  const arma::mat X = random_normal(3, 8, rng);
+  const arma::uvec labels = random_labels(2, 8, rng);
+  nn::CrossEntropyLoss loss;
+  nn::Sequential net;
+  net.add(std::make_unique<nn::Linear>(3, 5));
+  net.add(std::make_unique<MeanBugBatchNorm>(5));
+  net.add(std::make_unique<nn::Tanh>());
+  net.add(std::make_unique<nn::Linear>(5, 2));
+  for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+
+  REQUIRE(nn::check_network(net, loss, X, labels).verdict() == Verdict::fail);
+  const nn::Bisection b = nn::bisect_network(net, loss, X, labels);
+  INFO(b.summary());
+  REQUIRE(b.found);
+  CHECK(b.layer == 1);
+  CHECK(b.tensor == "dX");
+  CHECK(b.diagnosis.pattern == check::Pattern::missing_term);
+  CHECK(b.diagnosis.summary.find("the same for every sample") != std::string::npos);
+}

@@ -484,4 +484,45 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   return r;
 }
 
+std::string Bisection::summary() const {
+  if (!found) return "no layer fails alone";
+  return "layer " + std::to_string(layer) + ", " + name + ": " + tensor + ": " + diagnosis.summary;
+}
+
+Bisection bisect_network(Sequential& net, Loss& loss, const arma::mat& X, const arma::uvec& labels,
+                         const check::Options& options) {
+  require(net.size() > 0, "bisect_network", "the network has no layers");
+  std::vector<arma::mat> inputs{X};  // A_0 = X; A_{k+1} = layer_k(A_k)
+  for (std::size_t k = 0; k < net.size(); ++k) inputs.push_back(net.layer(k).forward(inputs.back()));
+  auto named = [](check::CheckResult r, std::size_t k, std::string name) {
+    Bisection b;
+    for (const check::TensorResult& t : r.tensors)
+      if (t.verdict() == check::Verdict::fail) {
+        b.tensor = t.name;
+        b.diagnosis = t.diagnosis;
+        break;
+      }
+    if (b.tensor.empty()) {  // only the contract broke
+      b.diagnosis.pattern = check::Pattern::contract;
+      b.diagnosis.summary = std::string("contract: ") + r.contract.problem;
+    }
+    b.found = true;
+    b.layer = k;
+    b.name = std::move(name);
+    b.result = std::move(r);
+    return b;
+  };
+  Bisection b;
+  for (std::size_t k = 0; k < net.size() && !b.found; ++k) {
+    check::CheckResult r = check::check_vjp(differentiable(net.layer(k), inputs[k]), options);
+    if (r.verdict() == check::Verdict::fail) b = named(std::move(r), k, net.layer(k).name());
+  }
+  if (!b.found) {
+    check::CheckResult r = check::check_vjp(differentiable(loss, inputs.back(), labels), options);
+    if (r.verdict() == check::Verdict::fail) b = named(std::move(r), net.size(), loss.name());
+  }
+  net.forward(X);  // leave the caches as one forward pass on X leaves them
+  return b;
+}
+
 }  // namespace gradlab::nn

@@ -66,4 +66,22 @@ check::CheckResult check_network_directional(Sequential& net, Loss& loss, const 
                                              const arma::uvec& labels, int directions = 8,
                                              const check::Options& options = {});
 
+// Which layer is wrong. Each layer's backward is checked alone (check_vjp of
+// nn::differentiable(layer, A_k)) on the input A_k that the forward pass on X gives it, in
+// forward order, then the loss on the network's outputs; the first that fails is named with its
+// failing tensor and that tensor's diagnosis. A bug that shows in no layer alone (state kept
+// across calls of the whole network) finds nothing: `found` is false. The network is left as a
+// forward pass on X leaves it.
+struct Bisection {
+  bool found = false;
+  std::size_t layer = 0;   // index in the network; net.size() for the loss
+  std::string name;        // the layer's name(), or the loss's
+  std::string tensor;      // its first failing tensor, e.g. "dX"
+  check::Diagnosis diagnosis;
+  check::CheckResult result;  // the failing layer's check
+  std::string summary() const;  // "layer 1, Linear(4, 4): dX: transpose: ..." or "no layer fails alone"
+};
+Bisection bisect_network(Sequential& net, Loss& loss, const arma::mat& X, const arma::uvec& labels,
+                         const check::Options& options = {});
+
 }  // namespace gradlab::nn
