@@ -372,3 +372,43 @@ TEST_CASE("checker: a kink between h and 2h away makes a small error INCONCLUSIV
   d->A.fill(0.5);
   CHECK(check::check_vjp(fn).verdict() == Verdict::fail);
 }
+
+TEST_CASE("checker: what k directions certify agrees with the measured miss rate",
+          "[checker][directional]") {
+  // Planted errors orthogonal to the gradient (the hardest case), of relative size r = 10 rtol,
+  // so that a direction misses often enough to be counted: the stated probability per
+  // direction is (2/pi) atan(0.1) = 0.0635, for two directions its square, 0.0040.
+  const check::Tolerance tol;
+  const double r = 10.0 * tol.rtol;
+  Rng rng(77);
+  for (int k : {1, 2}) {
+    const double stated = check::directional_miss_probability(r, k, tol);
+    const int trials = 3000;
+    int missed = 0;
+    for (int trial = 0; trial < trials; ++trial) {
+      // f(X) = <C, X>: gradient C (entries about 1); the planted analytic gradient C + E.
+      auto d = std::make_shared<Data>();
+      d->A = random_normal(6, 5, rng);
+      const arma::mat C = random_normal(6, 5, rng);
+      arma::mat E = random_normal(6, 5, rng);
+      E -= arma::accu(E % C) / arma::accu(C % C) * C;  // orthogonal to C
+      E *= r * arma::norm(arma::vectorise(C)) / arma::norm(arma::vectorise(E));
+      const check::Differentiable fn{{{"X", &d->A}},
+                                     [d, C] { return arma::mat{arma::accu(C % d->A)}; },
+                                     [C, E](const arma::mat& G) { return Mats{G(0, 0) * (C + E)}; },
+                                     d};
+      check::Options o;
+      o.seed = static_cast<std::uint64_t>(1000 * k + trial);
+      if (check::check_directional(fn, k, o).verdict() != Verdict::fail) ++missed;
+    }
+    const double measured = static_cast<double>(missed) / trials;
+    const double sigma = std::sqrt(stated * (1.0 - stated) / trials);
+    INFO(k << " directions: stated " << stated << ", measured " << measured << " (" << missed << " of " << trials << ")");
+    CHECK(std::abs(measured - stated) <= 4.0 * sigma + 1.0 / trials);
+  }
+  // The certified error is where the stated miss probability is 1e-6.
+  const double certified = check::directional_certified_error(8, 1e-6, tol);
+  CHECK(check::directional_miss_probability(certified, 8, tol) == Approx(1e-6).epsilon(1e-9));
+  CHECK(certified > tol.rtol);
+  CHECK(check::check_directional(tanh_with(ops::tanh_backward), 8).certified_error == Approx(certified));
+}

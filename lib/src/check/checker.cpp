@@ -149,6 +149,22 @@ arma::mat numerical_gradient(const std::function<double()>& f, arma::mat& x,
   return n;
 }
 
+double directional_miss_probability(double relative_error, int directions, const Tolerance& tol) {
+  require(relative_error > 0.0 && directions > 0, "directional_miss_probability",
+          "relative error " + std::to_string(relative_error) + " and directions " +
+              std::to_string(directions) + " must be positive");
+  const double one = 2.0 / arma::datum::pi * std::atan(tol.rtol / relative_error);
+  return std::pow(one, directions);
+}
+
+double directional_certified_error(int directions, double miss, const Tolerance& tol) {
+  require(miss > 0.0 && miss < 1.0 && directions > 0, "directional_certified_error",
+          "miss probability " + std::to_string(miss) + " must lie in (0, 1), directions " +
+              std::to_string(directions) + " be positive");
+  // ((2/pi) atan(rtol / r))^k = miss  <=>  r = rtol / tan((pi/2) miss^(1/k)).
+  return tol.rtol / std::tan(arma::datum::pi / 2.0 * std::pow(miss, 1.0 / directions));
+}
+
 ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std::uint64_t seed) {
   ContractResult c;
   const std::vector<arma::mat> first = fn.backward(G);
@@ -345,6 +361,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   require(directions > 0, "check_directional",
           "directions = " + std::to_string(directions) + " must be positive");
   const Tolerance tol = o.effective_tolerance();
+  r.certified_error = directional_certified_error(directions, 1e-6, tol);
   Rng rng(o.seed);
   const arma::mat Y0 = fn.forward();
   const arma::mat G = random_normal(Y0.n_rows, Y0.n_cols, rng);

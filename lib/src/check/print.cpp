@@ -33,6 +33,9 @@ void print_table(std::ostream& out, const std::vector<CheckResult>& reports) {
       if (t.inconclusive > 0)
         table.add_note("^ " + t.name + ": " + std::to_string(t.inconclusive) +
                        " inconclusive (disagreement within the numeric error): " + t.inconclusive_reason);
+      if (std::isfinite(r.certified_error))
+        table.add_note("^ " + std::to_string(t.rows) + " random directions catch a gradient error of relative size >= " +
+                       sci(r.certified_error) + " with probability >= 1 - 1e-6");
     }
     if (!r.contract.holds()) problems.push_back(r.label + " (" + r.shape + "): " + r.contract.problem);
   }
@@ -81,6 +84,7 @@ nlohmann::json to_json(const CheckResult& r) {
                         {"linear", r.contract.linear},
                         {"problem", r.contract.problem}}},
           {"tensors", tensors},
+          {"certified_error", std::isfinite(r.certified_error) ? nlohmann::json(r.certified_error) : nlohmann::json(nullptr)},
           {"verdict", to_string(r.verdict())}};
 }
 

@@ -142,6 +142,9 @@ struct CheckResult {
   double step = 0.0;
   std::vector<TensorResult> tensors;
   ContractResult contract;
+  // Directional checks: a gradient error of at least this relative size (|e| / |g|) is caught
+  // with probability at least 1 - 1e-6 (directional_certified_error); NaN for other methods.
+  double certified_error = std::numeric_limits<double>::quiet_NaN();
   // FAIL if any tensor fails or the contract breaks, else INCONCLUSIVE, KINK or PASS (the
   // first that any tensor has).
   Verdict verdict() const;
@@ -159,6 +162,16 @@ CheckResult check_jacobian(const Differentiable& fn, const Options& options = {}
 // inputs at once, compared with <gradient, v>. Cost: 2 forward passes per direction.
 CheckResult check_directional(const Differentiable& fn, int directions = 8,
                               const Options& options = {});
+
+// What k random directions certify. A direction v (Gaussian, so every direction of the error
+// is equally likely to be seen) misses an error e in the gradient g when |<e, v>| <= rtol |<g, v>|
+// (atol negligible). For e orthogonal to g, the hardest case (a part of e along g is a scale
+// error, caught unless it is below rtol), <e, v> and <g, v> are independent normals whose ratio
+// is Cauchy with scale r = |e| / |g|: one direction misses with probability (2/pi) atan(rtol / r),
+// k independent directions with that to the power k.
+double directional_miss_probability(double relative_error, int directions, const Tolerance& tol);
+// The smallest relative error that `directions` directions catch with probability >= 1 - miss.
+double directional_certified_error(int directions, double miss, const Tolerance& tol);
 
 // Contract check alone (used by check_vjp); G is the upstream gradient.
 ContractResult check_contract(const Differentiable& fn, const arma::mat& G,
