@@ -1,6 +1,7 @@
 #include "gradlab/nn/network_check.hpp"
 
 #include "gradlab/check/building_blocks.hpp"
+#include "gradlab/fast/blas.hpp"
 #include "gradlab/fast/memory.hpp"
 #include "gradlab/nn/differentiable.hpp"
 #include "gradlab/random.hpp"
@@ -486,6 +487,96 @@ CheckResult check_network_directional(nn::Sequential& net, nn::Loss& loss, const
   loss.forward(net.forward(input), labels);
   net.backward(loss.backward());
   return r;
+}
+
+namespace {
+
+// Adds the difference between `batch` and `pieces` to the verdict: relative to the largest
+// entry of `batch`; names the tensor (and the sample, for a column) when it is the worst.
+void compare_gradients(Invariance& v, const std::string& tensor, const arma::mat& batch,
+                       const arma::mat& pieces, double tolerance, long sample = -1) {
+  const double scale = std::max(arma::abs(batch).max(), 1e-300);
+  const double d = arma::size(batch) == arma::size(pieces) ? arma::abs(batch - pieces).max() / scale
+                                                           : HUGE_VAL;
+  if (!(d <= v.max_rel_difference)) {
+    v.max_rel_difference = d;
+    if (!(d <= tolerance))
+      v.problem = tensor + (sample >= 0 ? " of sample " + std::to_string(sample) : std::string(" summed")) +
+                  " differs from the batch's by " + std::to_string(d) + " of its largest entry";
+  }
+  if (!(d <= tolerance)) v.holds = false;
+}
+
+}  // namespace
+
+Invariance check_batch_invariance(Layer& layer, const arma::mat& X, const arma::mat& G,
+                                  double tolerance) {
+  require(X.n_cols == G.n_cols && X.n_cols > 0, "check_batch_invariance",
+          "X is " + shape_of(X) + " and G " + shape_of(G) + ": one column per sample in both");
+  (void)layer.forward(X);
+  const arma::mat dX = layer.backward(G);
+  std::vector<arma::mat> batch, summed;
+  for (const Parameter& p : layer.parameters()) {
+    batch.push_back(*p.grad);
+    summed.push_back(arma::zeros(arma::size(*p.grad)));
+  }
+  Invariance v;
+  for (arma::uword b = 0; b < X.n_cols; ++b) {
+    (void)layer.forward(arma::mat(X.col(b)));
+    const arma::mat dx = layer.backward(arma::mat(G.col(b)));
+    compare_gradients(v, "dX", dX.col(b), dx, tolerance, static_cast<long>(b));
+    const std::vector<Parameter> p = layer.parameters();
+    for (std::size_t k = 0; k < p.size(); ++k) summed[k] += *p[k].grad;
+  }
+  const std::vector<Parameter> p = layer.parameters();
+  for (std::size_t k = 0; k < p.size(); ++k) compare_gradients(v, "d" + p[k].name, batch[k], summed[k], tolerance);
+  (void)layer.forward(X);  // leave the caches as one forward pass on X leaves them
+  return v;
+}
+
+Invariance check_batch_invariance(Loss& loss, const arma::mat& outputs, const arma::uvec& labels,
+                                  double tolerance) {
+  require(outputs.n_cols == labels.n_elem && labels.n_elem > 0, "check_batch_invariance",
+          "outputs are " + shape_of(outputs) + " for " + std::to_string(labels.n_elem) + " labels");
+  (void)loss.forward(outputs, labels);
+  const arma::mat d = loss.backward();
+  const double B = static_cast<double>(outputs.n_cols);
+  Invariance v;
+  for (arma::uword b = 0; b < outputs.n_cols; ++b) {
+    (void)loss.forward(arma::mat(outputs.col(b)), labels.subvec(b, b));
+    compare_gradients(v, "doutputs", d.col(b), loss.backward() / B, tolerance, static_cast<long>(b));
+  }
+  (void)loss.forward(outputs, labels);
+  return v;
+}
+
+Determinism check_thread_determinism(Sequential& net, Loss& loss, const arma::mat& X,
+                                     const arma::uvec& labels) {
+  auto gradients = [&](int threads) {
+    fast::blas::fix_threads(threads);
+    (void)fast::blas::set_threads(threads);
+    (void)loss.forward(net.forward(X), labels);
+    std::vector<arma::mat> g{net.backward(loss.backward())};
+    for (const Parameter& p : net.parameters()) g.push_back(*p.grad);
+    return g;
+  };
+  Determinism d;
+  d.threads = fast::blas::available_threads();
+  const std::vector<arma::mat> one = gradients(1), all = gradients(d.threads);
+  fast::blas::fix_threads(0);
+  const std::vector<Parameter> params = net.parameters();
+  for (std::size_t k = 0; k < one.size(); ++k) {
+    const std::string name = k == 0 ? "dX" : "d" + params[k - 1].name;
+    const double scale = std::max(arma::abs(one[k]).max(), 1e-300);
+    const double diff = arma::abs(one[k] - all[k]).max() / scale;
+    d.max_rel_difference = std::max(d.max_rel_difference, diff);
+    if (arma::any(arma::vectorise(one[k] != all[k])) && d.identical) {
+      d.identical = false;
+      d.problem = name + " differs between 1 and " + std::to_string(d.threads) + " threads by " +
+                  std::to_string(diff) + " of its largest entry";
+    }
+  }
+  return d;
 }
 
 std::string Bisection::summary() const {
