@@ -531,13 +531,6 @@ Finding find_bug(const BugInfo& info, const data::Dataset& batch, std::uint64_t 
   return first_failure(network, "network");
 }
 
-std::string cell(const std::string& s) {
-  std::string t = s;
-  for (char& c : t)
-    if (c == ',') c = ';';
-  return t;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -657,8 +650,8 @@ int main(int argc, char** argv) {
                      r.contract.holds() ? "ok" : "BROKEN", diagnosis + (named ? "" : " (WRONG)"), accuracy,
                      lab::percent(base.accuracy), hides});
       if (is_bug) table.add_note("^ " + found.where + ": " + found.diagnosis.summary);
-      table_csv.add_row({cell(b.title), check::to_string(r.verdict()), text::sci(max_rel), cell(where),
-                         text::sci(worst_error), cell(contract), cell(is_bug ? found.where + ": " + found.diagnosis.summary : "-"),
+      table_csv.add_row({b.title, check::to_string(r.verdict()), text::sci(max_rel), where,
+                         text::sci(worst_error), contract, is_bug ? found.where + ": " + found.diagnosis.summary : "-",
                          accuracy, lab::percent(base.accuracy), hides});
       bug_json.push_back({{"bug", b.key}, {"title", b.title}, {"verdict", check::to_string(r.verdict())},
                           {"caught", caught}, {"max_rel_error", max_rel}, {"worst_tensor", tensor},

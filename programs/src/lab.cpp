@@ -86,12 +86,7 @@ void Comparison::print() const {
 
 void Comparison::write(const std::filesystem::path& folder, const std::string& file) const {
   output::Csv csv({"quantity", "report", "ours", "note"});
-  for (auto r : rows_) {
-    for (auto& cell : r)  // CSV cells: commas and quotes would break the columns
-      for (char& ch : cell)
-        if (ch == ',' || ch == '"') ch = ';';
-    csv.add_row(r);
-  }
+  for (const auto& r : rows_) csv.add_row(r);  // cells with commas or quotes are quoted
   csv.write(folder / file);
   io::write_file_atomically(folder / (file + ".title"), title_ + "\n");
 }
