@@ -11,6 +11,9 @@
 #include "gradlab/train/trainer.hpp"
 #include "support.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace gradlab;
 
 TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
@@ -26,6 +29,31 @@ TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
   fast::blas::fix_threads(0);
   REQUIRE_THROWS_AS(fast::blas::fix_threads(-1), std::invalid_argument);
   REQUIRE_THROWS_AS(fast::blas::set_threads(0), std::invalid_argument);
+}
+
+TEST_CASE("blas: the policy's count by size on 1, 2 and 16 cores", "[blas]") {
+  using fast::blas::threads_by_size;
+  const double threshold = fast::blas::parallel_threshold, share = fast::blas::work_per_thread;
+  for (int cores : {1, 2, 16}) {
+    INFO(cores << " cores");
+    REQUIRE(threads_by_size(784.0 * 100.0, cores) == 1);  // 784-100 at batch 1
+    REQUIRE(threads_by_size(threshold * 0.999, cores) == 1);
+    REQUIRE(threads_by_size(threshold, cores) == std::min(2, cores));
+    REQUIRE(threads_by_size(1e12, cores) == cores);  // every core for a huge product
+    int last = 1;
+    for (double m = 1e3; m < 1e10; m *= 1.3) {  // more work never gets fewer threads
+      const int n = threads_by_size(m, cores);
+      REQUIRE(n >= last);
+      REQUIRE(n <= cores);
+      last = n;
+    }
+  }
+  // on 16 cores: a thread per work_per_thread multiply-adds between the threshold and the cores
+  REQUIRE(threads_by_size(5.0 * share, 16) == 5);
+  REQUIRE(threads_by_size(5.9 * share, 16) == 5);
+  REQUIRE(threads_by_size(16.0 * share, 16) == 16);
+  REQUIRE(threads_by_size(100.0 * share, 16) == 16);
+  REQUIRE(threads_by_size(std::nan(""), 16) == 1);
 }
 
 TEST_CASE("blas: training sets the policy's count and puts the caller's back", "[blas][train]") {
