@@ -84,8 +84,9 @@ int fixed_threads() { return fixed_count.load(); }
 
 int threads_by_size(double multiply_adds, int cores) {
   if (cores <= 1 || !(multiply_adds >= parallel_threshold)) return 1;
+  const int most = std::min(cores, std::max(2, static_cast<int>(std::floor(core_share * cores))));
   const double share = std::floor(multiply_adds / work_per_thread);
-  return static_cast<int>(std::clamp(share, 2.0, static_cast<double>(cores)));
+  return static_cast<int>(std::clamp(share, 2.0, static_cast<double>(most)));
 }
 
 int threads_for(double multiply_adds) {

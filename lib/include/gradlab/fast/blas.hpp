@@ -29,17 +29,21 @@ bool set_threads(int n);
 
 // The policy, by size: one thread while the largest product of a step has fewer multiply-adds
 // than this. Below it the start-up and synchronisation of a second thread cost more than it
-// saves (docs/studies/performance.md, "parallel_threshold").
-inline constexpr double parallel_threshold = 4.0e6;
+// saves (docs/studies/performance.md, "The thread policy").
+inline constexpr double parallel_threshold = 2.0e6;
 
 // From parallel_threshold on, one thread for every work_per_thread multiply-adds of the largest
-// product, up to every core: a thread given less waits for the others longer than it computes
-// (docs/studies/performance.md, "work_per_thread").
-inline constexpr double work_per_thread = 2.0e6;
+// product, at least two, and at most core_share of the cores (at least two): the threads of a
+// product meet after every pass, and when every core is taken, any interruption of one of them
+// (the system, another program) holds up all the others. On 16 cores 10 to 12 threads beat 14
+// and 16 at every batch of 32 and more (docs/studies/performance.md, "The thread policy").
+inline constexpr double work_per_thread = 4.0e5;
+inline constexpr double core_share = 0.75;
 
 // The rule itself, for a step whose largest product (M x K times K x N) takes `multiply_adds` =
 // M N K, on `cores` cores: 1 below parallel_threshold, else multiply_adds / work_per_thread
-// (rounded down) but at least 2 and at most `cores`.
+// (rounded down), at least 2 and at most max(2, core_share x cores rounded down), never more
+// than `cores`.
 int threads_by_size(double multiply_adds, int cores);
 
 // The thread count the policy picks on this machine: threads_by_size(multiply_adds,
