@@ -92,10 +92,10 @@ def thread_counts(n):
 
 def torch_blas():
     """The BLAS torch was built with (BLAS_INFO in torch.__config__.show()), and OpenBLAS's core
-    when torch calls OpenBLAS."""
+    when torch calls the system's BLAS (not with MKL, which torch then calls instead)."""
     found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
     info = found.group(1) if found else ""
-    if BLAS is not None:
+    if BLAS is not None and "mkl" not in info.lower():  # torch calls this OpenBLAS
         try:
             BLAS.openblas_get_corename.restype = ctypes.c_char_p
             info += f" (OpenBLAS core {BLAS.openblas_get_corename().decode()})"
