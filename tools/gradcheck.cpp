@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
       j["scheme"] = check::to_string(options.scheme);
       j["step"] = options.effective_step();
       j["seed"] = seed;
+      j["blas"] = blas_report();
       j["tolerance"] = {{"atol", options.effective_tolerance().atol},
                           {"rtol", options.effective_tolerance().rtol}};
       j["failed_checks"] = failed;

@@ -1,5 +1,7 @@
 #include "gradlab/programs/lab.hpp"
 
+#include "gradlab/programs/blas.hpp"
+
 #include "gradlab/fast/blas.hpp"
 #include "gradlab/data/mnist.hpp"
 #include "gradlab/data/split.hpp"
@@ -156,6 +158,7 @@ void write_summary(const LabOptions& o, const nlohmann::json& summary) {
   j["seed"] = o.seed;
   j["seeds"] = o.seeds;
   j["mode"] = o.full ? "full" : "quick";
+  j["blas"] = blas_report();
   io::write_file_atomically(o.out / "summary.json", j.dump(2) + "\n");
 }
 

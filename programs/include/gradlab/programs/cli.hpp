@@ -3,6 +3,9 @@
 // into one clear line and an exit code: 2 for bad usage (unknown option or name, a bad value, a
 // value the library rejects with std::invalid_argument, such as an --arch that does not fit the
 // data), 1 for failures while running (a file that cannot be read or written, a failed check).
+// Before anything else it makes sure the BLAS does not run generic kernels (programs/blas.hpp).
+#include "gradlab/programs/blas.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -13,6 +16,7 @@
 namespace gradlab {
 
 inline int run_main(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  use_fast_blas_kernels(argv);
   const std::string name = app.get_name();
   try {
     app.parse(argc, argv);
