@@ -5,6 +5,8 @@
 // time (on a busy machine the wall time is mostly waiting). One BLAS thread keeps it fair:
 //
 //   OPENBLAS_NUM_THREADS=1 ./build/bin/bench-autograd --benchmark_repetitions=3
+#include "common.hpp"
+
 #include "gradlab/autograd/module.hpp"
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
@@ -102,6 +104,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   RatioReporter reporter;

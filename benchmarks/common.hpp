@@ -7,6 +7,7 @@
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/nn/sequential.hpp"
+#include "gradlab/programs/blas.hpp"
 #include "gradlab/random.hpp"
 
 #include <armadillo>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -144,6 +146,26 @@ inline int policy_threads(const std::vector<arma::uword>& sizes, arma::uword B) 
   return fast::blas::threads_for(largest_product(sizes, B));
 }
 
+// The first call of every benchmark's main: the BLAS's kernels checked (and the program run
+// again with better ones when they are generic: gradlab/programs/blas.hpp), and the BLAS in the
+// context of the JSON and the console ("blas_library", "blas_version", "blas_config",
+// "blas_core", "blas_core_chosen_by", "blas_threads", "blas_cores", ...).
+inline void start(char** argv) {
+  use_fast_blas_kernels(argv);
+  const nlohmann::json report = blas_report();
+  for (const auto& [key, value] : report.items())
+    benchmark::AddCustomContext("blas_" + key,
+                                value.is_string() ? value.get<std::string>() : value.dump());
+}
+
+// The thread counts a sweep covers on `cores` cores: 1, 2, 4, 8, ... below it, and `cores`.
+inline std::vector<int> thread_counts(int cores) {
+  std::vector<int> counts;
+  for (int n = 1; n < cores; n *= 2) counts.push_back(n);
+  counts.push_back(std::max(1, cores));
+  return counts;
+}
+
 // Removes `flag` from argv (before Google Benchmark parses it); true when it was there.
 inline bool take_flag(int& argc, char** argv, const char* flag) {
   bool found = false;
@@ -156,6 +178,48 @@ inline bool take_flag(int& argc, char** argv, const char* flag) {
   }
   argc = kept;
   return found;
+}
+
+// Removes "--NAME=VALUE" (or "--NAME VALUE") from argv (before Google Benchmark parses it) and
+// returns VALUE; empty when it was not there.
+inline std::string take_option(int& argc, char** argv, const char* name) {
+  const std::size_t length = std::strlen(name);
+  std::string value;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], name, length) == 0 && argv[i][length] == '=')
+      value = argv[i] + length + 1;
+    else if (std::strcmp(argv[i], name) == 0 && i + 1 < argc)
+      value = argv[++i];
+    else
+      argv[kept++] = argv[i];
+  }
+  argc = kept;
+  return value;
+}
+
+// "1,2,4" -> {1, 2, 4}: thread counts, each from 1 to `cores`. Throws std::invalid_argument
+// naming the entry at fault.
+inline std::vector<int> parse_counts(const std::string& list, int cores) {
+  std::vector<int> counts;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t end = std::min(list.find(',', start), list.size());
+    const std::string item = list.substr(start, end - start);
+    std::size_t used = 0;
+    int n = 0;
+    try {
+      n = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || n < 1 || n > cores)
+      throw std::invalid_argument("'" + item + "' in '" + list +
+                                  "' is not a thread count from 1 to " + std::to_string(cores));
+    counts.push_back(n);
+    start = end + 1;
+  }
+  return counts;
 }
 
 // Sets the BLAS threads for one benchmark run and records them as a counter.

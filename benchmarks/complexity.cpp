@@ -140,6 +140,7 @@ void run(benchmark::State& state, std::vector<arma::uword> (*make)(arma::uword),
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   const bool quick = bench::take_flag(argc, argv, "--quick");
   fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   struct Sweep {

@@ -1,6 +1,7 @@
 // The machine's limit: the rate Armadillo/OpenBLAS reaches on each matrix product of a training
 // step of the benchmarked networks (784-100-100-10 and 784-200-150-100-50-25-10-10), at every
-// batch size of bench-training, on 1 and on 2 threads. Each product is timed as nn::Linear
+// batch size of bench-training, on 1, 2, 4, ... threads up to the machine's cores
+// (bench::thread_counts). Each product is timed as nn::Linear
 // writes it (bench::ProductCall, common.hpp):
 //   Y=WX      Y = W * X          (out x in) (in x B)
 //   dW=dYX'   dW = dY * X.t()    (out x B) (B x in)
@@ -35,6 +36,7 @@ void product(benchmark::State& state, bench::Product p, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   const bool quick = bench::take_flag(argc, argv, "--quick");
   fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   std::set<std::tuple<std::string, arma::uword, arma::uword, arma::uword>> seen;
@@ -44,7 +46,7 @@ int main(int argc, char** argv) {
       if (quick && B != 1 && B != 64 && B != 256) continue;
       for (const bench::Product& p : bench::step_products(*sizes, B, true)) {
         if (!seen.insert({p.kind, p.M, p.N, p.K}).second) continue;
-        for (int threads = 1; threads <= most; ++threads) {
+        for (int threads : bench::thread_counts(most)) {
           const std::string name = "dgemm/" + p.kind + "/" + std::to_string(p.M) + "x" +
                                    std::to_string(p.N) + "x" + std::to_string(p.K) +
                                    "/threads:" + std::to_string(threads);

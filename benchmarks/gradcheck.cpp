@@ -91,6 +91,7 @@ void network_directional(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   const bool quick = bench::take_flag(argc, argv, "--quick");
   fast::keep_freed_memory();  // for every check timed here, as check_network* call it themselves
   benchmark::RegisterBenchmark("gradcheck/exhaustive/784-100-10/batch:8", exhaustive)

@@ -240,6 +240,7 @@ void add_all(const std::string& set, arma::uword D, arma::uword M, arma::uword C
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   const bool quick = bench::take_flag(argc, argv, "--quick");
   add_all("mnist", 784, 100, 10, 64);
   if (!quick) add_all("disk", 25, 25, 2, 5);

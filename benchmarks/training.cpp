@@ -1,9 +1,10 @@
 // One training step, timed: forward, softmax cross-entropy, backward, momentum SGD update, of
 // report 002's 784-100-100-10 and report 000's 784-200-150-100-50-25-10-10 ReLU networks at
-// batch 1, 5, 32, 64, 256 and 1000, each on 1 and on 2 BLAS threads. Counters: samples/s, the
-// GFLOP/s reached (the FLOPs the step needs: every product but the first layer's input
-// gradient, see common.hpp), the thread count, and the count the thread policy picks
-// (gradlab/fast/blas.hpp).
+// batch 1, 5, 32, 64, 256 and 1000, each on 1, 2, 4, 8, ... BLAS threads up to the machine's
+// cores (bench::thread_counts). Counters: samples/s, the GFLOP/s reached (the FLOPs the step
+// needs: every product but the first layer's input gradient, see common.hpp), the thread count,
+// and the count the thread policy picks (gradlab/fast/blas.hpp). bench-plot sets the policy's
+// count beside the best one measured.
 //
 // "halves" times the two halves of a step in the same iterations, at the thread count the policy
 // picks: counters "forward_s" (net.forward_borrowed + loss.forward) and "backward_s"
@@ -29,16 +30,18 @@
 //
 // The step is the training loop's: Sequential::backward_parameters, which leaves out the first
 // layer's input gradient dX = W^T dY (the data need none), as PyTorch does. A second family,
-// "train_input_grad", times the same step with Sequential::backward, which computes it: the
-// difference is what that one product costs.
+// "train_input_grad", times the same step with Sequential::backward, which computes it, at the
+// policy's thread count: the difference is what that one product costs.
 //
-// "reference" times the same step written with the reference code alone, at the same thread
-// counts: ops::affine_forward, ops::relu_forward, ops::softmax_cross_entropy_forward and their
+// "reference" times the same step written with the reference code alone, at the policy's
+// thread count: ops::affine_forward, ops::relu_forward, ops::softmax_cross_entropy_forward and their
 // backward functions, every layer's dX included (ops has no parameters-only backward), and
 // optim::heavy_ball_step. The "train" rows over these are what the fast path (fast/kernels.hpp,
 // the borrowed batch, the skipped first dX) buys.
 //
-//   ./build/bin/bench-training [--quick] [Google Benchmark options]
+//   ./build/bin/bench-training [--quick] [--threads=1,2,3,4] [Google Benchmark options]
+// --threads: the thread counts of the "train" rows instead of 1, 2, 4, ... (each at most the
+// cores); the policy's count is timed in any case.
 #include "common.hpp"
 
 #include "gradlab/ops/affine.hpp"
@@ -47,7 +50,10 @@
 #include "gradlab/optim/sgd.hpp"
 
 #include <chrono>
+#include <iostream>
 #include <memory>
+#include <set>
+#include <stdexcept>
 
 namespace {
 
@@ -281,20 +287,30 @@ void add(const std::string& family, Fn fn, const std::vector<arma::uword>& sizes
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::start(argv);
   const bool quick = bench::take_flag(argc, argv, "--quick");
-  fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   const int most = fast::blas::available_threads();
+  std::vector<int> sweep = bench::thread_counts(most);
+  if (const std::string list = bench::take_option(argc, argv, "--threads"); !list.empty()) {
+    try {
+      sweep = bench::parse_counts(list, most);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "bench-training: --threads: " << e.what() << '\n';
+      return 2;
+    }
+  }
+  fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   const double step_time = quick ? 0.05 : 0.3, half_time = quick ? 0.05 : 0.2;  // min seconds
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     for (arma::uword B : bench::batch_sizes) {
       if (quick && B != 1 && B != 64 && B != 256) continue;
-      for (int threads = 1; threads <= most; ++threads) {
-        add("train", train_step, *sizes, B, threads, step_time, false);
-        add("reference", reference_step, *sizes, B, threads, step_time);
-        if (sizes == &bench::mlp_two_hidden)
-          add("train_input_grad", train_step, *sizes, B, threads, step_time, true);
-      }
       const int threads = bench::policy_threads(*sizes, B);
+      std::set<int> counts(sweep.begin(), sweep.end());
+      counts.insert(threads);  // the policy's own count is always timed
+      for (int n : counts) add("train", train_step, *sizes, B, n, step_time, false);
+      add("reference", reference_step, *sizes, B, threads, step_time);
+      if (sizes == &bench::mlp_two_hidden)
+        add("train_input_grad", train_step, *sizes, B, threads, step_time, true);
       if (sizes == &bench::mlp_two_hidden && B >= 64)
         add("parts", step_parts, *sizes, B, threads, step_time);
       add("bound", step_and_bound, *sizes, B, threads, step_time);

@@ -11,6 +11,9 @@
 #include "gradlab/train/trainer.hpp"
 #include "support.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace gradlab;
 
 TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
@@ -26,6 +29,40 @@ TEST_CASE("blas: the thread policy by size, and a fixed count", "[blas]") {
   fast::blas::fix_threads(0);
   REQUIRE_THROWS_AS(fast::blas::fix_threads(-1), std::invalid_argument);
   REQUIRE_THROWS_AS(fast::blas::set_threads(0), std::invalid_argument);
+}
+
+TEST_CASE("blas: the policy's count by size on 1, 2, 4 and 16 cores", "[blas]") {
+  using fast::blas::threads_by_size;
+  const double threshold = fast::blas::parallel_threshold, share = fast::blas::work_per_thread;
+  for (int cores : {1, 2, 4, 16}) {
+    INFO(cores << " cores");
+    const int most = std::min(cores, std::max(2, static_cast<int>(fast::blas::core_share * cores)));
+    REQUIRE(threads_by_size(784.0 * 100.0, cores) == 1);  // 784-100 at batch 1
+    REQUIRE(threads_by_size(threshold * 0.999, cores) == 1);
+    const int at_threshold = cores == 1 ? 1 : std::clamp(static_cast<int>(threshold / share), 2, most);
+    REQUIRE(threads_by_size(threshold, cores) == at_threshold);
+    REQUIRE(threads_by_size(1e12, cores) == most);  // a huge product: the share of the cores
+    int last = 1;
+    for (double m = 1e3; m < 1e10; m *= 1.3) {  // more work never gets fewer threads
+      const int n = threads_by_size(m, cores);
+      REQUIRE(n >= last);
+      REQUIRE(n <= most);
+      last = n;
+    }
+  }
+  // 2 cores: both from the threshold on (two threads are 1.2x faster at 5e6 multiply-adds)
+  REQUIRE(threads_by_size(threshold, 2) == 2);
+  // 4 cores: three of them at most
+  REQUIRE(threads_by_size(1e9, 4) == 3);
+  // 16 cores: a thread per work_per_thread multiply-adds, then 12 of the 16
+  REQUIRE(threads_by_size(threshold, 16) == 5);
+  REQUIRE(threads_by_size(7.0 * share + 1.0, 16) == 7);
+  REQUIRE(threads_by_size(12.0 * share, 16) == 12);
+  REQUIRE(threads_by_size(100.0 * share, 16) == 12);
+  // 784-100-100-10 at batch 1, 5, 32, 64, 256, 1000 on 16 cores (largest product 78,400 B)
+  for (auto [batch, threads] : {std::pair{1, 1}, {5, 1}, {32, 6}, {64, 12}, {256, 12}, {1000, 12}})
+    REQUIRE(threads_by_size(78400.0 * batch, 16) == threads);
+  REQUIRE(threads_by_size(std::nan(""), 16) == 1);
 }
 
 TEST_CASE("blas: training sets the policy's count and puts the caller's back", "[blas][train]") {

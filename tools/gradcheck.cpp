@@ -1,6 +1,7 @@
 // gradcheck: every derivative in gradlab::ops against finite differences, one row per tensor.
 // Exit status: 0 when every check passes (kinks that hold the subgradient bracket included),
-// 1 when any fails, 2 on bad usage.
+// 1 when any fails, 3 when none fails but some are INCONCLUSIVE (their disagreement lies within
+// the numeric error: docs/checker.md), 2 on bad usage.
 // --witness autograd|both: also the autograd tape against the hand-derived backward (autograd
 // alone skips the finite differences), one row per op; a relative difference above 1e-8 fails.
 // --taylor: also the Taylor test of every case (check/taylor.hpp), its fitted slope with PASS/FAIL.
@@ -151,10 +152,11 @@ int main(int argc, char** argv) {
     }
     check::print_table(std::cout, reports);
 
-    std::size_t failed = 0, tensors = 0;
+    std::size_t failed = 0, inconclusive = 0, tensors = 0;
     double worst_rel = 0.0;
     for (const auto& r : reports) {
       failed += r.verdict() == check::Verdict::fail;
+      inconclusive += r.verdict() == check::Verdict::inconclusive;
       for (const auto& t : r.tensors) {
         ++tensors;
         worst_rel = std::max(worst_rel, t.max_rel_error);
@@ -166,15 +168,21 @@ int main(int argc, char** argv) {
               << ", tolerance |a - n| <= " << options.effective_tolerance().atol << " + "
               << options.effective_tolerance().rtol << " |n|; largest relative error "
               << text::sci(worst_rel) << "\n"
-              << (failed == 0 ? "all checks pass" : std::to_string(failed) + " checks FAIL") << '\n';
+              << (failed + inconclusive == 0 ? "all checks pass"
+                  : failed > 0          ? std::to_string(failed) + " checks FAIL"
+                                        : "no check fails")
+              << (inconclusive > 0 ? ", " + std::to_string(inconclusive) + " INCONCLUSIVE" : "") << '\n';
 
     if (!json_path.empty()) {
       nlohmann::json j;
       j["scheme"] = check::to_string(options.scheme);
       j["step"] = options.effective_step();
       j["seed"] = seed;
+      j["blas"] = blas_report();
       j["tolerance"] = {{"atol", options.effective_tolerance().atol},
                           {"rtol", options.effective_tolerance().rtol}};
+      j["failed_checks"] = failed;
+      j["inconclusive_checks"] = inconclusive;
       j["checks"] = nlohmann::json::array();
       for (const auto& r : reports) j["checks"].push_back(check::to_json(r));
       try {
@@ -186,6 +194,7 @@ int main(int argc, char** argv) {
     }
     const std::size_t witness_failed = witness == "both" ? print_witness(ops, batch, seed) : 0;
     const std::size_t taylor_failed = taylor ? print_taylor(ops, batch, seed) : 0;
-    return failed == 0 && witness_failed == 0 && taylor_failed == 0 ? 0 : 1;
+    if (failed > 0 || witness_failed > 0 || taylor_failed > 0) return 1;
+    return inconclusive > 0 ? 3 : 0;
   });
 }

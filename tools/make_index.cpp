@@ -3,6 +3,7 @@
 // benchmark's "report | ours" tables and figures.
 #include "gradlab/programs/cli.hpp"
 #include "gradlab/io/files.hpp"
+#include "gradlab/output/csv.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -36,21 +37,13 @@ std::string read(const fs::path& path) {
   return s.str();
 }
 
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, separator)) cells.push_back(cell);
-  return cells;
-}
-
 std::string csv_table(const fs::path& path) {
   std::ifstream in(path);
   std::string line, html = "<table>\n";
   bool header = true;
   while (std::getline(in, line)) {
     html += "<tr>";
-    for (const std::string& cell : split(line, ','))
+    for (const std::string& cell : gradlab::output::parse_csv_line(line))
       html += (header ? "<th>" : "<td>") + escape(cell) + (header ? "</th>" : "</td>");
     html += "</tr>\n";
     header = false;

@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
                                   std::to_string(train_set.size()) + " training samples");
 
     train::Sets sets{&train_set, has_validation ? &validation_set : nullptr, &test_set};
-    train::RunFiles files{out, load, save, {}};
+    train::RunFiles files{out, load, save, {{"blas", blas_report()}}};
     const train::History h =
         train::run(c, sets, files, &interrupt_flag(), ::isatty(STDERR_FILENO) != 0);
 

@@ -12,9 +12,10 @@
 //   table_training.csv, training_<arch>.csv            samples/s, GFLOP/s, FLOP-bound multiple
 //   table_step_bound.csv                               a step beside its products alone
 //   table_step_parts.csv                               a step piece by piece, beside its products
+//   table_training_threads.csv, training_threads_<arch>.csv   samples/s on each thread count
 //   table_dgemm.csv, table_ops.csv, table_gradcheck.csv, table_targets.csv
-//   complexity_time, complexity_speedup, training_samples_<arch>, training_flop_multiple
-//                                                      figures (PNG, SVG, gnuplot script)
+//   complexity_time, complexity_speedup, training_samples_<arch>, training_flop_multiple,
+//   training_threads_<arch>                            figures (PNG, SVG, gnuplot script)
 //   summary.json
 // (table_*.csv with a .title beside them are the tables out/index.html shows.)
 //
@@ -63,6 +64,21 @@ int main(int argc, char** argv) {
       if (!load.empty() && load[0].get<double>() > context.value("num_cpus", 1))
         std::cout << " (busy: other work shared the cores, wall times are inflated)";
       std::cout << '\n';
+    }
+    if (context.contains("blas_core")) {  // bench::start's context (benchmarks/common.hpp)
+      const std::string chosen_by = context.value("blas_core_chosen_by", "");
+      const std::string picked = context.value("blas_core_picked_by_openblas", "");
+      summary["blas"] = {{"library", context.value("blas_library", "")},
+                         {"version", context.value("blas_version", "")},
+                         {"core", context.value("blas_core", "")},
+                         {"core_chosen_by", chosen_by},
+                         {"cores", context.value("blas_cores", "")}};
+      if (!picked.empty()) summary["blas"]["core_picked_by_openblas"] = picked;
+      std::cout << "BLAS: " << context.value("blas_library", "") << ' '
+                << context.value("blas_version", "") << ", core " << context.value("blas_core", "")
+                << " (chosen by " << chosen_by
+                << (picked.empty() ? std::string() : "; OpenBLAS had picked " + picked) << "), "
+                << context.value("blas_cores", "") << " cores\n";
     }
     if (ref.present) {
       summary["torch"] = ref.version;

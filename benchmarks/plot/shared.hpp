@@ -133,8 +133,9 @@ void ops(const Results& r, const fs::path& dir);
 void dgemm(const Results& dgemm, const fs::path& dir);
 
 // training*.json (bench-training), with bench-dgemm's rates and the PyTorch reference:
-// table_training.csv, training_<arch>.csv, table_step_bound.csv, table_step_parts.csv, the
-// training_samples_<arch> and training_flop_multiple figures.
+// table_training.csv, training_<arch>.csv, table_training_threads.csv,
+// training_threads_<arch>.csv, table_step_bound.csv, table_step_parts.csv, the
+// training_samples_<arch>, training_threads_<arch> and training_flop_multiple figures.
 void training(const Results& train, const Results& dgemm, const Reference& ref,
               const fs::path& dir, std::vector<Target>& targets, json& summary,
               std::vector<std::string>& warnings);

@@ -1,6 +1,7 @@
 // bench-plot's reader of training*.json (bench-training): samples/s and GFLOP/s of a training
 // step, its multiple of the FLOP-bound time (from the step's "bound" rows, or from bench-dgemm's
-// rates), PyTorch's side when reference-*.json is there, and the step piece by piece ("parts").
+// rates), PyTorch's side when reference-*.json is there, samples/s on every thread count beside
+// the thread policy's choice, and the step piece by piece ("parts").
 #include "../common.hpp"
 #include "shared.hpp"
 
@@ -8,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <set>
 
 namespace gradlab::bench::plot {
 
@@ -55,6 +58,159 @@ bool bound_disturbed(const Results& dgemm, const std::string& arch, arma::uword 
   for (const bench::Product& p : bench::step_products(sizes_of(arch), B, false))
     if (std::isfinite(disturbed_scaling(dgemm, dgemm_key(p, 1)))) return true;
   return false;
+}
+
+// PyTorch's row for a network, batch and dtype on `threads` threads; when that count was not
+// timed, its fastest row at any count (`used` says which). Null when there is none.
+const json* torch_row(const Reference& ref, const std::string& arch, arma::uword B, int threads,
+                      const std::string& dtype, int& used) {
+  used = threads;
+  if (auto it = ref.training.find({arch, static_cast<int>(B), threads, dtype}); it != ref.training.end())
+    return &it->second;
+  const json* best = nullptr;
+  for (const auto& [key, row] : ref.training) {
+    const auto& [a, batch, n, d] = key;
+    if (a != arch || batch != static_cast<int>(B) || d != dtype) continue;
+    if (best == nullptr || row.value("time_s", 1e300) < best->value("time_s", 1e300)) {
+      best = &row;
+      used = n;
+    }
+  }
+  return best;
+}
+
+// The "train" rows of one network and batch over every thread count measured.
+struct Sweep {
+  std::map<int, double> rate;  // threads -> samples/s
+  int policy = 1;              // the count the policy picked when the rows were made
+  int best = 1;                // the count with the most samples/s
+  double best_rate = std::nan("");
+  double policy_rate() const {
+    auto it = rate.find(policy);
+    return it == rate.end() ? std::nan("") : it->second;
+  }
+};
+
+Sweep thread_sweep(const Results& train, const std::string& arch, arma::uword B) {
+  Sweep sweep;
+  const std::string prefix = "train/" + arch + "/batch:" + std::to_string(B) + "/threads:";
+  for (auto it = train.runs.lower_bound(prefix); it != train.runs.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    const int threads = std::stoi(it->first.substr(prefix.size()));
+    const double rate = static_cast<double>(B) / it->second.real;
+    sweep.rate[threads] = rate;
+    const double picked = it->second.counter("policy_threads");
+    if (std::isfinite(picked)) sweep.policy = static_cast<int>(picked);
+    if (!(rate <= sweep.best_rate)) {
+      sweep.best_rate = rate;
+      sweep.best = threads;
+    }
+  }
+  return sweep;
+}
+
+// Samples/s against the thread count, per batch: the table, the figure (with PyTorch's rows at
+// the same counts, when reference-*.json has them) and the targets of the thread policy: at
+// batch 1 never slower than one thread, and within 10% of the best count measured at every
+// batch.
+void thread_table(const Results& train, const Reference& ref, const fs::path& dir,
+                  std::vector<Target>& targets, json& summary, std::vector<std::string>& warnings) {
+  std::set<int> counts;
+  for (const auto& [key, run] : train.runs) {
+    const auto parts = split(key, '/');
+    if (parts.size() == 4 && parts[0] == "train") counts.insert(std::stoi(parts[3].substr(8)));
+  }
+  if (counts.size() < 2) return;  // one thread count: nothing to compare
+  std::vector<std::string> columns{"network", "batch"};
+  for (int n : counts) columns.push_back(std::to_string(n) + (n == 1 ? " thread" : " threads"));
+  for (const char* c : {"policy (threads)", "best (threads)", "policy / best"}) columns.push_back(c);
+  Csv table(columns);
+  double worst = 2.0, batch_one = 2.0;
+  std::string worst_where, batch_one_where;
+  for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
+    const std::string arch = bench::arch_name(*sizes);
+    std::vector<std::string> data_columns{"threads"};
+    for (arma::uword B : bench::batch_sizes) {
+      data_columns.push_back("gradlab_" + std::to_string(B));
+      data_columns.push_back("torch_" + std::to_string(B));
+      data_columns.push_back("policy_" + std::to_string(B));
+    }
+    Csv data(data_columns);
+    std::map<arma::uword, Sweep> sweeps;
+    for (arma::uword B : bench::batch_sizes) {
+      const Sweep sweep = thread_sweep(train, arch, B);
+      if (sweep.rate.empty()) continue;
+      sweeps[B] = sweep;
+      std::vector<std::string> row{arch, std::to_string(B)};
+      for (int n : counts) row.push_back(sweep.rate.count(n) ? num(sweep.rate.at(n), 4) : "-");
+      const double ratio = sweep.policy_rate() / sweep.best_rate;
+      row.push_back(num(sweep.policy_rate(), 4) + " (" + std::to_string(sweep.policy) + ")");
+      row.push_back(num(sweep.best_rate, 4) + " (" + std::to_string(sweep.best) + ")");
+      row.push_back(num(ratio));
+      table.add_row(cells(row));
+      const std::string where = arch + " batch " + std::to_string(B) + ": " +
+                                std::to_string(sweep.policy) + " against " +
+                                std::to_string(sweep.best) + " threads";
+      if (!(ratio >= worst)) {
+        worst = ratio;
+        worst_where = where;
+      }
+      if (B == 1 && sweep.rate.count(1)) {
+        const double against_one = sweep.policy_rate() / sweep.rate.at(1);
+        if (!(against_one >= batch_one)) {
+          batch_one = against_one;
+          batch_one_where = arch + ": " + std::to_string(sweep.policy) + " thread" +
+                            (sweep.policy > 1 ? "s" : "");
+        }
+      }
+      json& entry = summary["threads"][arch][std::to_string(B)];
+      for (const auto& [n, rate] : sweep.rate) entry["samples_per_s"][std::to_string(n)] = rate;
+      entry["policy"] = sweep.policy;
+      entry["best"] = sweep.best;
+      entry["policy_over_best"] = ratio;
+    }
+    if (sweeps.empty()) continue;
+    for (int n : counts) {
+      std::vector<double> row{static_cast<double>(n)};
+      for (arma::uword B : bench::batch_sizes) {
+        auto it = sweeps.find(B);
+        const bool measured = it != sweeps.end() && it->second.rate.count(n);
+        row.push_back(measured ? it->second.rate.at(n) : std::nan(""));
+        auto tr = ref.training.find({arch, static_cast<int>(B), n, "float64"});
+        row.push_back(tr != ref.training.end() ? static_cast<double>(B) / tr->second.value("time_s", std::nan(""))
+                                               : std::nan(""));
+        row.push_back(measured && it->second.policy == n ? it->second.rate.at(n) : std::nan(""));
+      }
+      data.add_row(row);
+    }
+    const std::string file = "training_threads_" + short_arch(arch) + ".csv";
+    data.write(dir / file);
+    Figure f = figure("training_threads_" + short_arch(arch),
+                      "Training throughput against threads, " + arch + " (float64)",
+                      "BLAS threads", "samples per second", true, true,
+                      {"set key outside right top", "set logscale x 2", "set format x '%g'", "set xtics 2"});
+    int color = 1;
+    for (const auto& [B, sweep] : sweeps) {
+      const std::string b = std::to_string(B), lc = "lc " + std::to_string(color++);
+      f.series.push_back(series(file, "threads", "gradlab_" + b, "gradlab, batch " + b, "linespoints", "lw 2 pt 7 " + lc));
+      if (ref.present)
+        f.series.push_back(series(file, "threads", "torch_" + b, "PyTorch, batch " + b, "linespoints", "dt 2 pt 6 " + lc));
+      f.series.push_back(series(file, "threads", "policy_" + b, "", "points", "pt 4 ps 2.5 lw 2 " + lc));
+    }
+    f.commands.push_back("set label 1 'squares: the count the thread policy picks' at graph 0.02, graph 0.04");
+    render(f, dir, warnings);
+  }
+  if (table.rows() == 0) return;
+  write_table(dir, "table_training_threads",
+              "Training step: samples/s on each thread count, and the thread policy's choice", table);
+  print_section("Training step on each thread count (samples/s), the thread policy's choice and "
+                "the best measured",
+                table);
+  if (batch_one <= 1.5)
+    targets.push_back({"thread policy at batch 1 against one thread", ">= 1 (never slower)",
+                       num(batch_one) + " (" + batch_one_where + ")", verdict(batch_one >= 1.0)});
+  targets.push_back({"thread policy against the best thread count measured, every batch",
+                     ">= 0.9", num(worst) + " (worst: " + worst_where + ")",
+                     verdict(worst >= 0.9)});
 }
 
 // bench-training's "parts": a step piece by piece beside each Linear layer's products alone.
@@ -133,7 +289,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                 std::vector<std::string>& warnings) {
   if (train.runs.empty()) return;
   Csv table({"network", "batch", "threads (policy)", "step", "samples/s", "GFLOP/s",
-             "x FLOP bound", "1 thread", "2 threads", "backward/forward",
+             "x FLOP bound", "1 thread", "best thread count", "backward/forward",
              "with first dX: samples/s", "with first dX: x bound", "PyTorch f64 samples/s",
              "gradlab/PyTorch", "ratio (CPU time)", "PyTorch x bound", "PyTorch f32 samples/s",
              "reference path samples/s", "fast/reference"});
@@ -148,7 +304,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                    "step / products first call"});
   for (const auto* sizes : {&bench::mlp_two_hidden, &bench::mlp_six_hidden}) {
     const std::string arch = bench::arch_name(*sizes);
-    Csv wide({"batch", "policy_threads", "gradlab", "gradlab_1_thread", "gradlab_2_threads",
+    Csv wide({"batch", "policy_threads", "gradlab", "gradlab_1_thread", "gradlab_best_threads",
               "with_first_dX", "torch64", "torch32", "gradlab_multiple", "with_first_dX_multiple",
               "torch_multiple"});
     bool rows = false;
@@ -168,7 +324,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       if (ours == nullptr) continue;
       rows = true;
       const Run* one = run("train", 1);
-      const Run* two = most >= 2 ? run("train", 2) : nullptr;
+      const Sweep sweep = thread_sweep(train, arch, B);
       const Run* lean = run("train_input_grad", policy);  // Sequential::backward: the first dX too
       const Run* halves = run("halves", policy);  // forward and backward, timed side by side
       const Run* reference = run("reference", policy);  // the step from ops/ alone
@@ -195,17 +351,19 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
           halves ? halves->counter("backward_s") / halves->counter("forward_s") : std::nan("");
       double torch64 = std::nan(""), torch32 = std::nan(""), torch_time = std::nan(""),
              torch_cpu = std::nan("");
-      auto tr = ref.training.find({arch, static_cast<int>(B), policy, "float64"});
-      if (tr != ref.training.end()) {
-        torch_time = tr->second.value("time_s", std::nan(""));
-        torch_cpu = tr->second.value("cpu_s", std::nan(""));
+      int torch_threads = policy;
+      if (const json* tr = torch_row(ref, arch, B, policy, "float64", torch_threads)) {
+        torch_time = tr->value("time_s", std::nan(""));
+        torch_cpu = tr->value("cpu_s", std::nan(""));
         torch64 = b / torch_time;
       }
-      auto tr32 = ref.training.find({arch, static_cast<int>(B), policy, "float32"});
-      if (tr32 != ref.training.end()) torch32 = b / tr32->second.value("time_s", std::nan(""));
+      int torch32_threads = policy;
+      if (const json* tr32 = torch_row(ref, arch, B, policy, "float32", torch32_threads))
+        torch32 = b / tr32->value("time_s", std::nan(""));
       const double ratio = torch_time / ours->real;
       // CPU time: the main thread's on both sides, meaningful with one thread only.
-      const double ratio_cpu = policy == 1 ? torch_cpu / ours->cpu : std::nan("");
+      const double ratio_cpu =
+          policy == 1 && torch_threads == 1 ? torch_cpu / ours->cpu : std::nan("");
       const double torch_multiple = torch_time / bound;
       if (our_multiple < 1.0)  // the step beat the sum of its products alone: not a bound
         below_bound.push_back(arch + " batch " + std::to_string(B) + " (" + num(our_multiple) +
@@ -213,14 +371,17 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       table.add_row(cells({arch, std::to_string(B), std::to_string(policy), duration(ours->real),
                      num(b / ours->real, 4), num(flops / ours->real / 1e9),
                      num(our_multiple), one ? num(b / one->real, 4) : "-",
-                     two ? num(b / two->real, 4) : "-", num(bwd_fwd),
-                     lean ? num(b / lean->real, 4) : "-", num(lean_multiple), num(torch64, 4),
+                     num(sweep.best_rate, 4) + " (" + std::to_string(sweep.best) + ")",
+                     num(bwd_fwd),
+                     lean ? num(b / lean->real, 4) : "-", num(lean_multiple),
+                     num(torch64, 4) + (torch_threads != policy && std::isfinite(torch64)
+                                            ? " (" + std::to_string(torch_threads) + " threads)"
+                                            : std::string()),
                      num(ratio), num(ratio_cpu), num(torch_multiple), num(torch32, 4),
                      reference ? num(b / reference->real, 4) : "-",
                      reference ? num(reference->real / ours->real) : "-"}));
       wide.add_row(std::vector<double>{b, static_cast<double>(policy), b / ours->real,
-                                       one ? b / one->real : std::nan(""),
-                                       two ? b / two->real : std::nan(""),
+                                       one ? b / one->real : std::nan(""), sweep.best_rate,
                                        lean ? b / lean->real : std::nan(""), torch64, torch32,
                                        our_multiple, lean_multiple, torch_multiple});
       json& row = summary["training"][arch][std::to_string(B)];
@@ -251,6 +412,11 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                                num(ratio) + " (" + num(b / ours->real, 4) + " vs " +
                                    num(torch64, 4) + " samples/s, " + std::to_string(policy) +
                                    " thread" + (policy > 1 ? "s" : "") +
+                                   (torch_threads != policy
+                                        ? "; PyTorch on " + std::to_string(torch_threads) +
+                                              " thread" + (torch_threads > 1 ? "s" : "") +
+                                              " (its best count)"
+                                        : std::string()) +
                                    (std::isfinite(ratio_cpu) ? "; from CPU time " + num(ratio_cpu)
                                                              : std::string()) + ")",
                                verdict(ratio >= want)});
@@ -285,7 +451,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
     samples.series.push_back(series(data, "batch", "gradlab", "gradlab (thread policy)", "linespoints", "lw 2"));
     samples.series.push_back(series(data, "batch", "gradlab_1_thread", "gradlab, 1 thread", "linespoints", "dt 2"));
     if (most >= 2)
-      samples.series.push_back(series(data, "batch", "gradlab_2_threads", "gradlab, 2 threads", "linespoints", "dt 3"));
+      samples.series.push_back(series(data, "batch", "gradlab_best_threads", "gradlab, best thread count measured", "linespoints", "dt 3"));
     if (sizes == &bench::mlp_two_hidden)
       samples.series.push_back(series(data, "batch", "with_first_dX", "gradlab with the first layer's dX", "linespoints", "dt 4"));
     if (ref.present) {
@@ -331,6 +497,7 @@ void training(const Results& train, const Results& dgemm, const Reference& ref,
               const fs::path& dir, std::vector<Target>& targets, json& summary,
               std::vector<std::string>& warnings) {
   step_table(train, dgemm, ref, dir, targets, summary, warnings);
+  thread_table(train, ref, dir, targets, summary, warnings);
   step_parts(train, dgemm, dir, summary);
 }
 

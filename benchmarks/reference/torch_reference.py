@@ -7,27 +7,31 @@ python3-torch, run with /usr/bin/python3):
   training   one step -- forward, cross-entropy, backward, momentum SGD update (lr 0.01,
              momentum 0.9, zero_grad(set_to_none=True)) -- of the ReLU networks 784-100-100-10
              and 784-200-150-100-50-25-10-10 at batch 1, 5, 32, 64, 256 and 1000, in float64 and
-             float32, on 1 and on 2 threads (torch.set_num_threads and OpenBLAS's own count,
-             which torch does not set, both set to the row's count; OMP_WAIT_POLICY=PASSIVE
-             unless set, see below);
+             float32, on 1, 2, 4, 8, ... threads up to the cores this process may use, as
+             bench-training sweeps them (torch.set_num_threads and OpenBLAS's own count, which
+             torch does not set, both set to the row's count; OMP_WAIT_POLICY=PASSIVE unless
+             set, see below);
   gradcheck  torch.autograd.gradcheck of the 784-100-10 tanh network with cross-entropy at
              batch 8, float64, X and every parameter requiring grad (85 782 numbers), with
              fast_mode off (every number perturbed) and on (one random direction).
 
 Writes one JSON file (--out) that bench-plot reads beside gradlab's Google Benchmark JSON:
-  {"torch": version, "training": [{"arch", "batch", "threads", "dtype", "time_s", "cpu_s",
+  {"torch": version, "blas": torch's BLAS, "cores": the cores used,
+   "training": [{"arch", "batch", "threads", "dtype", "time_s", "cpu_s",
    "samples_per_s", "iterations"}], "gradcheck": [{"name", "fast_mode", "threads", "time_s",
    "cpu_s", "iterations", "passed", "checked"}]}
 Exits 3 when torch cannot be imported (the caller prints the skip line).
 
   /usr/bin/python3 benchmarks/reference/torch_reference.py --task training --out FILE
-  options: --task training|gradcheck|all, --quick (fewer rows, shorter timing), --min-time S
+  options: --task training|gradcheck|all, --quick (fewer rows, shorter timing), --min-time S,
+           --threads 1,2,4 (the thread counts of the training rows)
 """
 import argparse
 import ctypes
 import ctypes.util
 import json
 import os
+import re
 import sys
 import time
 
@@ -69,6 +73,37 @@ def openblas():
 BLAS = openblas()
 
 
+def cores():
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def thread_counts(n):
+    """1, 2, 4, 8, ... below n, and n: the counts bench-training sweeps (bench::thread_counts)."""
+    counts, c = [], 1
+    while c < n:
+        counts.append(c)
+        c *= 2
+    return counts + [max(1, n)]
+
+
+def torch_blas():
+    """The BLAS torch was built with (BLAS_INFO in torch.__config__.show()), and OpenBLAS's core
+    when torch calls the system's BLAS (not with MKL, which torch then calls instead)."""
+    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    info = found.group(1) if found else ""
+    if BLAS is not None and "mkl" not in info.lower():  # torch calls this OpenBLAS
+        try:
+            BLAS.openblas_get_corename.restype = ctypes.c_char_p
+            info += f" (OpenBLAS core {BLAS.openblas_get_corename().decode()})"
+        except AttributeError:
+            pass
+    return info
+
+
 def set_threads(n):
     torch.set_num_threads(n)
     if BLAS is not None:
@@ -107,7 +142,7 @@ def training(args):
         for batch in BATCHES:
             if args.quick and batch not in (1, 64, 256):
                 continue
-            for threads in (1, 2):
+            for threads in args.threads:
                 for dname, dtype in dtypes.items():
                     set_threads(threads)
                     torch.manual_seed(1)
@@ -173,10 +208,23 @@ def main():
     parser.add_argument("--out", required=True, help="the JSON file to write")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--min-time", type=float, default=None, help="seconds per timed row")
+    parser.add_argument("--threads", default=None,
+                        help="thread counts of the training rows, e.g. 1,2,4 (default: 1, 2, 4, "
+                             "... up to the cores)")
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = thread_counts(cores())
+    else:
+        try:
+            args.threads = [int(t) for t in args.threads.split(",")]
+        except ValueError:
+            parser.error(f"--threads {args.threads}: give whole numbers joined by commas")
+        if any(t < 1 for t in args.threads):
+            parser.error(f"--threads {','.join(map(str, args.threads))}: counts start at 1")
     if args.min_time is None:
         args.min_time = 0.05 if args.quick else 0.3
-    report = {"torch": torch.__version__, "blas_threads_settable": BLAS is not None,
+    report = {"torch": torch.__version__, "blas": torch_blas(), "cores": cores(),
+              "blas_threads_settable": BLAS is not None,
               "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
               "load_average": list(os.getloadavg()), "training": [], "gradcheck": []}
     if args.task in ("training", "all"):

@@ -1,8 +1,8 @@
 // lab-bug-gallery: realistic backpropagation bugs, each a small wrong variant of a real
 // backward pass, kept here (never in lib/). For each bug: the checker's verdict, the largest
-// relative error, where the error sits (a heatmap of |analytic - numeric| over the worst
-// tensor), whether a training run would have hidden it, and which checker settings catch it
-// (the kill matrix). Study: docs/studies/bug-gallery.md.
+// relative error, its diagnosis at the first stage that fails on its own (bisection), where the
+// error sits (a heatmap of |analytic - numeric| over the worst tensor), whether a training run
+// would have hidden it, and which checker settings catch it (the kill matrix). Study: docs/studies/bug-gallery.md.
 //
 // The network is small and written out here so that every bug has a place to live:
 //   X (2 x B) -> Linear 16 -> [BatchNorm] -> act -> [Dropout] -> Linear 16x16 -> act
@@ -13,10 +13,12 @@
 //
 // Writes out/lab-bug-gallery/: table-bugs.csv, kill-matrix.csv and figure, heatmap-<bug>
 // figures, training-<bug>.csv, summary.json. Exit status 1 when the default check (check_vjp,
-// central differences, default step and tolerance) misses any bug or fails a network without a
-// bug: "every bug caught" is a test (checks/CMakeLists.txt).
+// central differences, default step and tolerance) misses any bug, fails a network without a
+// bug, or diagnoses a bug as another class than BugInfo::expected: "every bug caught" is a
+// test (checks/CMakeLists.txt).
 #include "gradlab/programs/lab.hpp"
 
+#include "gradlab/check/print.hpp"
 #include "gradlab/check/taylor.hpp"
 #include "gradlab/data/synthetic.hpp"
 #include "gradlab/nn/init.hpp"
@@ -58,6 +60,7 @@ enum class Bug {
 struct BugInfo {
   Bug bug;
   std::string key, title;
+  check::Pattern expected = check::Pattern::none;  // the diagnosis that names this bug
   std::string activation = "tanh";
   bool batchnorm = false;
   double dropout = 0.0;
@@ -65,20 +68,23 @@ struct BugInfo {
 };
 
 std::vector<BugInfo> bugs() {
+  using P = check::Pattern;
   return {
-      {Bug::missing_transpose, "missing-transpose", "missing transpose: dX = W dY"},
-      {Bug::batch_mean_twice, "batch-mean-twice", "1/B applied twice in the loss backward"},
-      {Bug::batch_mean_never, "batch-mean-never", "1/B never applied in the loss backward"},
-      {Bug::bias_not_summed, "bias-not-summed", "bias gradient not summed over the batch"},
-      {Bug::tanh_from_preactivation, "tanh-preactivation", "tanh' from the pre-activation: 1 - Z^2"},
-      {Bug::relu_mask_from_grad, "relu-mask-from-grad", "ReLU mask taken from the output gradient", "relu"},
-      {Bug::softmax_ce_sign, "softmax-ce-sign", "softmax cross-entropy with the wrong sign"},
-      {Bug::batchnorm_no_mean, "batchnorm-no-mean", "batch norm without the mean term", "tanh", true},
-      {Bug::dropout_new_mask, "dropout-new-mask", "dropout mask not reused in backward", "tanh", false, 0.2},
-      {Bug::momentum_in_grad, "momentum-in-grad", "momentum added to the gradient, not the velocity"},
-      {Bug::glorot_fan_in, "glorot-fan-in", "Glorot bound with fan_in only (run-time scale)", "tanh", false, 0.0, true},
-      {Bug::broadcast_bias, "broadcast-bias", "bias gradient summed over the units too (broadcast)"},
-      {Bug::no_zero_grad, "no-zero-grad", "gradients accumulated without zeroing"},
+      {Bug::missing_transpose, "missing-transpose", "missing transpose: dX = W dY", P::transpose},
+      {Bug::batch_mean_twice, "batch-mean-twice", "1/B applied twice in the loss backward", P::scale},
+      {Bug::batch_mean_never, "batch-mean-never", "1/B never applied in the loss backward", P::scale},
+      {Bug::bias_not_summed, "bias-not-summed", "bias gradient not summed over the batch", P::reduction},
+      // The derivative read off the wrong tensor, 1 - Z^2 for 1 - tanh(Z)^2, follows none of
+      // the patterns: the bisection still names the layer.
+      {Bug::tanh_from_preactivation, "tanh-preactivation", "tanh' from the pre-activation: 1 - Z^2", P::unknown},
+      {Bug::relu_mask_from_grad, "relu-mask-from-grad", "ReLU mask taken from the output gradient", P::mask, "relu"},
+      {Bug::softmax_ce_sign, "softmax-ce-sign", "softmax cross-entropy with the wrong sign", P::sign},
+      {Bug::batchnorm_no_mean, "batchnorm-no-mean", "batch norm without the mean term", P::missing_term, "tanh", true},
+      {Bug::dropout_new_mask, "dropout-new-mask", "dropout mask not reused in backward", P::contract, "tanh", false, 0.2},
+      {Bug::momentum_in_grad, "momentum-in-grad", "momentum added to the gradient, not the velocity", P::contract},
+      {Bug::glorot_fan_in, "glorot-fan-in", "Glorot bound with fan_in only (run-time scale)", P::scale, "tanh", false, 0.0, true},
+      {Bug::broadcast_bias, "broadcast-bias", "bias gradient summed over the units too (broadcast)", P::reduction},
+      {Bug::no_zero_grad, "no-zero-grad", "gradients accumulated without zeroing", P::contract},
   };
 }
 
@@ -86,10 +92,10 @@ std::vector<BugInfo> bugs() {
 std::vector<BugInfo> controls() {
   return {
       {Bug::none, "control-tanh", "no bug: tanh network"},
-      {Bug::none, "control-relu", "no bug: ReLU network", "relu"},
-      {Bug::none, "control-batchnorm", "no bug: with batch norm", "tanh", true},
-      {Bug::none, "control-dropout", "no bug: with dropout 0.2", "tanh", false, 0.2},
-      {Bug::none, "control-runtime-scale", "no bug: run-time Glorot scale", "tanh", false, 0.0, true},
+      {Bug::none, "control-relu", "no bug: ReLU network", check::Pattern::none, "relu"},
+      {Bug::none, "control-batchnorm", "no bug: with batch norm", check::Pattern::none, "tanh", true},
+      {Bug::none, "control-dropout", "no bug: with dropout 0.2", check::Pattern::none, "tanh", false, 0.2},
+      {Bug::none, "control-runtime-scale", "no bug: run-time Glorot scale", check::Pattern::none, "tanh", false, 0.0, true},
   };
 }
 
@@ -177,31 +183,19 @@ class Net {
   // {dX, then one gradient per parameter()}, the parameter gradients as stored (with the bugs
   // that keep old values, what the buffers hold after this call).
   Mats backward() {
-    const double B = static_cast<double>(X_.n_cols);
-    arma::mat dlogits = ops::softmax_cross_entropy_backward(probs_, labels_);  // (probs - onehot) / B
-    if (info_.bug == Bug::batch_mean_twice) dlogits /= B;
-    if (info_.bug == Bug::batch_mean_never) dlogits *= B;
-    if (info_.bug == Bug::softmax_ce_sign) dlogits = -dlogits;
-
+    const arma::mat dlogits = loss_backward(probs_);
     arma::mat dW3, db3, dW2, db2, dW1, db1, dgamma, dbeta;
     const arma::mat dA2 = linear_backward(dlogits, W3, A2_, dW3, db3, false);
     const arma::mat dZ2 = activation_backward(dA2, Z2_, A2_);
     const arma::mat dD1 = linear_backward(dZ2, W2, D1_, dW2, db2, info_.bug == Bug::missing_transpose);
-    arma::mat dA1 = dD1 % mask_;
-    if (info_.bug == Bug::dropout_new_mask && info_.dropout > 0.0)
-      dA1 = dD1 % draw_mask(dD1.n_rows, dD1.n_cols, backward_rng_);  // the bug: a fresh mask
+    const arma::mat dA1 = dropout_backward(dD1);
     const arma::mat dN1 = activation_backward(dA1, N1_, A1_);
     arma::mat dZ1 = dN1;
     if (info_.batchnorm) {
-      const ops::BatchNormGrads g = ops::batchnorm_backward(dN1, gamma.col(0), bn_);
+      const ops::BatchNormGrads g = batchnorm_backward(dN1, bn_);
       dZ1 = g.dX;
       dgamma = g.dgamma;
       dbeta = g.dbeta;
-      if (info_.bug == Bug::batchnorm_no_mean) {
-        // dX = (gamma r / B)(B dY - sum_b dY - x_hat sum_b dY x_hat): the bug drops - sum_b dY.
-        const arma::vec back = gamma.col(0) % bn_.inv_std / B % arma::sum(dN1, 1);
-        dZ1.each_col() += back;
-      }
     }
     const arma::mat dX = linear_backward(dZ1, W1, X_, dW1, db1, false);
 
@@ -224,9 +218,102 @@ class Net {
     return out;
   }
 
+  // The network's stages, in forward order, as checkable functions of the inputs the last
+  // forward pass gave each one, with this network's backward (and its bug): the bisection
+  // re-checks them one by one to find the first that is wrong on its own.
+  std::vector<std::pair<std::string, check::Differentiable>> stages() const {
+    auto net = std::make_shared<Net>(*this);
+    std::vector<std::pair<std::string, check::Differentiable>> s;
+    auto add = [&](std::string name, std::vector<std::pair<std::string, arma::mat>> inputs,
+                   std::function<arma::mat(Net&, const Mats&)> forward,
+                   std::function<Mats(Net&, const arma::mat&, const Mats&)> backward) {
+      auto values = std::make_shared<Mats>();
+      for (const auto& input : inputs) values->push_back(input.second);
+      check::Differentiable fn;
+      for (std::size_t k = 0; k < inputs.size(); ++k) fn.inputs.push_back({inputs[k].first, &(*values)[k]});
+      fn.forward = [net, values, forward] { return forward(*net, *values); };
+      fn.backward = [net, values, backward](const arma::mat& G) { return backward(*net, G, *values); };
+      fn.owner = values;
+      fn.batch = X_.n_cols;
+      s.push_back({std::move(name), std::move(fn)});
+    };
+    auto linear_stage = [&](const std::string& name, const arma::mat& W, const arma::mat& b, const arma::mat& X,
+                            bool missing_transpose) {
+      add(name, {{"W", W}, {"b", b}, {"X", X}},
+          [](Net& n, const Mats& v) { return n.linear(v[0], v[1], v[2]); },
+          [missing_transpose](Net& n, const arma::mat& G, const Mats& v) {
+            arma::mat dW, db;
+            const arma::mat dX = n.linear_backward(G, v[0], v[2], dW, db, missing_transpose);
+            return Mats{dW, db, dX};
+          });
+    };
+    auto activation_stage = [&](const std::string& name, const arma::mat& Z) {
+      add(name, {{"Z", Z}}, [](Net& n, const Mats& v) { return n.activation(v[0]); },
+          [](Net& n, const arma::mat& G, const Mats& v) {
+            return Mats{n.activation_backward(G, v[0], n.activation(v[0]))};
+          });
+    };
+    linear_stage("linear 1", W1, b1, X_, false);
+    if (info_.batchnorm)
+      add("batch norm", {{"Z", Z1_}, {"gamma", gamma}, {"beta", beta}},
+          [](Net&, const Mats& v) { return ops::batchnorm_forward(v[0], v[1].col(0), v[2].col(0)).Y; },
+          [](Net& n, const arma::mat& G, const Mats& v) {
+            const ops::BatchNormGrads g =
+                n.batchnorm_backward(G, ops::batchnorm_forward(v[0], v[1].col(0), v[2].col(0)).cache, v[1]);
+            return Mats{g.dX, g.dgamma, g.dbeta};
+          });
+    activation_stage("activation 1", N1_);
+    if (info_.dropout > 0.0)
+      add("dropout", {{"A", A1_}}, [](Net& n, const Mats& v) { return arma::mat(v[0] % n.mask_); },
+          [](Net& n, const arma::mat& G, const Mats&) { return Mats{n.dropout_backward(G)}; });
+    linear_stage("linear 2", W2, b2, D1_, info_.bug == Bug::missing_transpose);
+    activation_stage("activation 2", Z2_);
+    linear_stage("linear 3", W3, b3, A2_, false);
+    add("loss", {{"logits", logits_}},
+        [](Net& n, const Mats& v) { return arma::mat{ops::softmax_cross_entropy_forward(v[0], n.labels_).loss}; },
+        [](Net& n, const arma::mat& G, const Mats& v) {
+          return Mats{arma::mat(G(0, 0) * n.loss_backward(ops::softmax_cross_entropy_forward(v[0], n.labels_).probs))};
+        });
+    return s;
+  }
+
   arma::mat W1, b1, W2, b2, W3, b3, gamma, beta;
 
  private:
+  // dlogits = (probs - onehot) / B, with the loss's bugs.
+  arma::mat loss_backward(const arma::mat& probs) const {
+    const double B = static_cast<double>(probs.n_cols);
+    arma::mat dlogits = ops::softmax_cross_entropy_backward(probs, labels_);
+    if (info_.bug == Bug::batch_mean_twice) dlogits /= B;
+    if (info_.bug == Bug::batch_mean_never) dlogits *= B;
+    if (info_.bug == Bug::softmax_ce_sign) dlogits = -dlogits;
+    return dlogits;
+  }
+
+  // Batch norm's backward through the cache of its forward pass, with its bug. gamma: the
+  // one the forward pass used (the network's own unless a stage check moves it).
+  ops::BatchNormGrads batchnorm_backward(const arma::mat& dY, const ops::BatchNormCache& cache,
+                                         const arma::mat& g) const {
+    ops::BatchNormGrads grads = ops::batchnorm_backward(dY, g.col(0), cache);
+    if (info_.bug == Bug::batchnorm_no_mean) {
+      // dX = (gamma r / B)(B dY - sum_b dY - x_hat sum_b dY x_hat): the bug drops - sum_b dY.
+      const double B = static_cast<double>(dY.n_cols);
+      const arma::vec back = g.col(0) % cache.inv_std / B % arma::sum(dY, 1);
+      grads.dX.each_col() += back;
+    }
+    return grads;
+  }
+  ops::BatchNormGrads batchnorm_backward(const arma::mat& dY, const ops::BatchNormCache& cache) const {
+    return batchnorm_backward(dY, cache, gamma);
+  }
+
+  // Dropout's backward: the forward pass's mask, or (the bug) a fresh one.
+  arma::mat dropout_backward(const arma::mat& dD) {
+    if (info_.bug == Bug::dropout_new_mask && info_.dropout > 0.0)
+      return dD % draw_mask(dD.n_rows, dD.n_cols, backward_rng_);
+    return dD % mask_;
+  }
+
   // Forward scale of a weight used at run time: Glorot's bound, sqrt(6 / (fan_in + fan_out)).
   double scale(const arma::mat& W) const {
     return info_.runtime_scale ? std::sqrt(6.0 / double(W.n_cols + W.n_rows)) : 1.0;
@@ -407,11 +494,41 @@ bool caught_by(const Setting& s, const BugInfo& info, const data::Dataset& batch
   return r.verdict() == check::Verdict::fail;
 }
 
-std::string cell(const std::string& s) {
-  std::string t = s;
-  for (char& c : t)
-    if (c == ',') c = ';';
-  return t;
+// Where the bisection found the bug and what it is.
+struct Finding {
+  std::string where = "-";  // "linear 2: dX", or "network: dW1" when no stage fails alone
+  check::Diagnosis diagnosis;
+};
+
+// The diagnosis of the first failing tensor of r, or of its broken contract.
+Finding first_failure(const check::CheckResult& r, const std::string& place) {
+  for (const check::TensorResult& t : r.tensors)
+    if (t.verdict() == check::Verdict::fail) return {place + ": " + t.name, t.diagnosis};
+  Finding f{place, {}};
+  if (!r.contract.holds()) {
+    f.diagnosis.pattern = check::Pattern::contract;
+    f.diagnosis.summary = std::string("contract: ") + r.contract.problem;
+  }
+  return f;
+}
+
+// Bisection: when the network fails, each stage is checked alone on the input the failing run
+// gave it, in forward order; the first that fails is where the bug is. A bug that shows only
+// across backward calls of the whole network (state kept in its gradient buffers) is
+// diagnosed on the network.
+Finding find_bug(const BugInfo& info, const data::Dataset& batch, std::uint64_t seed,
+                 const check::CheckResult& network) {
+  if (network.verdict() != check::Verdict::fail) return {};
+  Net net(info, seed);
+  net.set_frozen_mask(true);
+  net.forward(batch.X, batch.labels);
+  check::Options o;
+  o.seed = seed;
+  for (const auto& [name, fn] : net.stages()) {
+    const check::CheckResult r = check::check_vjp(fn, o);
+    if (r.verdict() == check::Verdict::fail) return first_failure(r, name);
+  }
+  return first_failure(network, "network");
 }
 
 }  // namespace
@@ -446,11 +563,12 @@ int main(int argc, char** argv) {
       baseline[c.key] = train_with(c, train_set, test_set, epochs, seed, options.out / ("training-" + c.key + ".csv"));
 
     output::Csv table_csv({"bug", "verdict (default check)", "max rel err", "where (heatmap tensor and worst element)",
-                           "its max |a - n| / max|n|", "contract", "test accuracy with the bug",
-                           "without (control)", "training hides it?"});
-    text::Table table({"bug", "verdict", "max rel err", "where (heatmap)", "contract",
+                           "its max |a - n| / max|n|", "contract", "diagnosis (first failing stage)",
+                           "test accuracy with the bug", "without (control)", "training hides it?"});
+    text::Table table({"bug", "verdict", "max rel err", "where (heatmap)", "contract", "diagnosis",
                          "accuracy with bug", "without", "training hides it?"});
     nlohmann::json bug_json = nlohmann::json::array();
+    std::map<std::string, Finding> findings;
     bool all_caught = true;
     for (const BugInfo& b : rows) {
       const bool is_bug = b.bug != Bug::none;
@@ -459,6 +577,12 @@ int main(int argc, char** argv) {
       const check::CheckResult r = check::check_vjp(differentiable(b, check_batch, seed), o);
       const bool caught = r.verdict() == check::Verdict::fail;
       if (is_bug ? !caught : caught) all_caught = false;
+      const Finding found = find_bug(b, check_batch, seed, r);
+      const bool named = found.diagnosis.pattern == b.expected;
+      if (!named) all_caught = false;
+      findings[b.key] = found;
+      const std::string diagnosis =
+          is_bug ? found.where + ": " + check::to_string(found.diagnosis.pattern) : "-";
       // Where the error sits: |analytic - numeric| element by element, every tensor, from a
       // fresh subject. When the contract broke (state kept between calls), from the SECOND
       // backward call: the first one is right by construction, the second is what training uses.
@@ -523,12 +647,18 @@ int main(int argc, char** argv) {
       const std::string contract = r.contract.holds() ? "ok" : "BROKEN: " + r.contract.problem;
       const std::string where = tensor + " " + worst_at + (second_call ? " (2nd call)" : "");
       table.add_row({b.key, check::to_string(r.verdict()), text::sci(max_rel), where,
-                     r.contract.holds() ? "ok" : "BROKEN", accuracy, lab::percent(base.accuracy), hides});
-      table_csv.add_row({cell(b.title), check::to_string(r.verdict()), text::sci(max_rel), cell(where),
-                         text::sci(worst_error), cell(contract), accuracy, lab::percent(base.accuracy), hides});
+                     r.contract.holds() ? "ok" : "BROKEN", diagnosis + (named ? "" : " (WRONG)"), accuracy,
+                     lab::percent(base.accuracy), hides});
+      if (is_bug) table.add_note("^ " + found.where + ": " + found.diagnosis.summary);
+      table_csv.add_row({b.title, check::to_string(r.verdict()), text::sci(max_rel), where,
+                         text::sci(worst_error), contract, is_bug ? found.where + ": " + found.diagnosis.summary : "-",
+                         accuracy, lab::percent(base.accuracy), hides});
       bug_json.push_back({{"bug", b.key}, {"title", b.title}, {"verdict", check::to_string(r.verdict())},
                           {"caught", caught}, {"max_rel_error", max_rel}, {"worst_tensor", tensor},
-                          {"contract", contract}, {"accuracy", tr.accuracy}, {"diverged", tr.diverged},
+                          {"contract", contract}, {"diagnosed_at", found.where},
+                          {"diagnosis", check::to_json(found.diagnosis)},
+                          {"expected_pattern", check::to_string(b.expected)}, {"diagnosis_names_it", named},
+                          {"accuracy", tr.accuracy}, {"diverged", tr.diverged},
                           {"control_accuracy", base.accuracy}, {"hidden_by_training", is_bug && hidden_by_training}});
     }
     std::cout << "\nThe gallery: default check (check_vjp, central, step 1e-5), then training (" << epochs
@@ -538,12 +668,15 @@ int main(int argc, char** argv) {
     io::write_file_atomically(options.out / "table-bugs.csv.title",
                                   "The bug gallery: the default check's verdict and error, and what training does with the bug\n");
 
-    // The kill matrix.
+    // The kill matrix, and in its last column whether the default check's diagnosis (after
+    // bisection) names the bug's class: "caught" when it does.
     const std::vector<Setting> setting_list = settings();
+    const std::string diagnosis_label = "diagnosis names the bug";
     output::Csv kill({"setting", "row", "value", "mark"});
     output::Csv kill_table_columns([&] {
       std::vector<std::string> c{"bug"};
       for (const Setting& s : setting_list) c.push_back(s.label);
+      c.push_back(diagnosis_label);
       return c;
     }());
     output::Csv kill_table(kill_table_columns.columns());
@@ -559,6 +692,15 @@ int main(int argc, char** argv) {
         kill.add_row({std::to_string(j), std::to_string(i), text::number(value), mark});
         line.push_back(mark);
         kill_json.push_back({{"row", rows[i].key}, {"setting", setting_list[j].label}, {"fails", fail}});
+      }
+      {
+        const Finding& f = findings[rows[i].key];
+        const bool right = f.diagnosis.pattern == rows[i].expected;
+        const double value = is_bug ? (right ? 1.0 : 0.0) : (right ? 2.0 : 3.0);
+        const std::string mark = is_bug ? (right ? "caught" : "MISSED") : (right ? "pass" : "FALSE ALARM");
+        kill.add_row({std::to_string(setting_list.size()), std::to_string(i), text::number(value), mark});
+        line.push_back(mark);
+        kill_json.push_back({{"row", rows[i].key}, {"setting", diagnosis_label}, {"names_it", right}});
       }
       kill_table.add_row(line);
     }
@@ -576,10 +718,11 @@ int main(int argc, char** argv) {
     std::string xtics = "set xtics rotate by 40 right (", ytics = "set ytics (";
     for (std::size_t j = 0; j < setting_list.size(); ++j)
       xtics += (j ? ", " : "") + output::gnuplot_quote(setting_list[j].label) + " " + std::to_string(j);
+    xtics += ", " + output::gnuplot_quote(diagnosis_label) + " " + std::to_string(setting_list.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
       ytics += (i ? ", " : "") + output::gnuplot_quote(rows[i].title) + " " + std::to_string(i);
     km.commands = {xtics + ")", ytics + ")", "set yrange [" + std::to_string(rows.size()) + "-0.5:-0.5]",
-                   "set xrange [-0.5:" + std::to_string(setting_list.size()) + "-0.5]",
+                   "set xrange [-0.5:" + std::to_string(setting_list.size() + 1) + "-0.5]",
                    "set palette maxcolors 4",
                    "set palette defined (0 '#d62728', 1 '#2ca02c', 2 '#e0e0e0', 3 '#ff7f0e')",
                    "set cbrange [-0.5:3.5]", "set cbtics ('missed' 0, 'caught' 1, 'control passes' 2, 'false alarm' 3)",
@@ -591,8 +734,8 @@ int main(int argc, char** argv) {
 
     lab::write_summary(options, {{"bugs", bug_json}, {"kill_matrix", kill_json}, {"every_bug_caught", all_caught},
                                  {"epochs", epochs}, {"train_points", n}});
-    std::cout << (all_caught ? "\nevery bug is caught by the default check, and no control fails\n"
-                             : "\nNOT every bug is caught by the default check (or a control fails): see the table\n");
+    std::cout << (all_caught ? "\nevery bug is caught by the default check and named by its diagnosis, and no control fails\n"
+                             : "\nNOT every bug is caught and named by the default check (or a control fails): see the table\n");
     return all_caught ? 0 : 1;
   });
 }

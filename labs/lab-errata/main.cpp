@@ -98,12 +98,6 @@ struct Row {
   std::string source;  // who got it wrong: "authors", "extraction", "-"
 };
 
-std::string cell(std::string s) {
-  for (char& c : s)
-    if (c == ',') c = ';';
-  return s;
-}
-
 arma::mat onehot(arma::uword classes, arma::uword label) {
   arma::mat t(classes, 1, arma::fill::zeros);
   t(label) = 1.0;
@@ -412,8 +406,7 @@ int main(int argc, char** argv) {
       if (o.holds != r.expected_holds) consistent = false;
       if (!o.holds && (!r.corrected_outcome || !r.corrected_outcome->holds)) consistent = false;
       (o.holds ? holds : fails)++;
-      csv.add_row({r.report, cell(r.where), cell(r.printed), cell(r.reading), verdict, cell(err), cell(r.corrected),
-                   cell(corrected), cell(r.source)});
+      csv.add_row({r.report, r.where, r.printed, r.reading, verdict, err, r.corrected, corrected, r.source});
       table.add_row({r.report, r.where, verdict, std::isfinite(o.max_rel_error) ? text::sci(o.max_rel_error) : "- (shapes)",
                      corrected, r.source.substr(0, 40)});
       errors.add_row({std::to_string(k), text::number(std::isfinite(o.max_rel_error) ? std::max(o.max_rel_error, 1e-17) : 10.0),

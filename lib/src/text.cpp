@@ -16,6 +16,12 @@ void Table::add_row(std::vector<std::string> cells) {
           std::to_string(cells.size()) + " cells for " + std::to_string(headers_.size()) +
               " columns");
   rows_.push_back(std::move(cells));
+  notes_.emplace_back();
+}
+
+void Table::add_note(std::string note) {
+  require(!rows_.empty(), "Table::add_note", "a note goes under a row, and there is none yet");
+  notes_.back().push_back(std::move(note));
 }
 
 namespace {
@@ -46,7 +52,10 @@ void Table::print(std::ostream& out) const {
   std::size_t total = 0;
   for (std::size_t w : width) total += w + 2;
   out << std::string(total > 2 ? total - 2 : 0, '-') << '\n';
-  for (const auto& row : rows_) line(row, false);
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    line(rows_[r], false);
+    for (const std::string& note : notes_[r]) out << "    " << note << '\n';
+  }
 }
 
 std::string sci(double value, int digits) {

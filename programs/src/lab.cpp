@@ -1,5 +1,7 @@
 #include "gradlab/programs/lab.hpp"
 
+#include "gradlab/programs/blas.hpp"
+
 #include "gradlab/fast/blas.hpp"
 #include "gradlab/data/mnist.hpp"
 #include "gradlab/data/split.hpp"
@@ -86,12 +88,7 @@ void Comparison::print() const {
 
 void Comparison::write(const std::filesystem::path& folder, const std::string& file) const {
   output::Csv csv({"quantity", "report", "ours", "note"});
-  for (auto r : rows_) {
-    for (auto& cell : r)  // CSV cells: commas and quotes would break the columns
-      for (char& ch : cell)
-        if (ch == ',' || ch == '"') ch = ';';
-    csv.add_row(r);
-  }
+  for (const auto& r : rows_) csv.add_row(r);  // cells with commas or quotes are quoted
   csv.write(folder / file);
   io::write_file_atomically(folder / (file + ".title"), title_ + "\n");
 }
@@ -161,6 +158,7 @@ void write_summary(const LabOptions& o, const nlohmann::json& summary) {
   j["seed"] = o.seed;
   j["seeds"] = o.seeds;
   j["mode"] = o.full ? "full" : "quick";
+  j["blas"] = blas_report();
   io::write_file_atomically(o.out / "summary.json", j.dump(2) + "\n");
 }
 

@@ -11,11 +11,14 @@ class Table {
  public:
   explicit Table(std::vector<std::string> headers);
   void add_row(std::vector<std::string> cells);  // as many cells as headers
+  // A line printed under the last row, indented, outside the columns (it sets no width).
+  void add_note(std::string note);
   void print(std::ostream& out) const;
 
  private:
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> notes_;  // notes_[k]: under rows_[k]
 };
 
 // "1.2e-09" style scientific notation with `digits` significant digits.

@@ -6,11 +6,14 @@
 #include "gradlab/shape.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 
 namespace gradlab::check {
 
 using detail::step_for;
+using detail::Estimate;
 using detail::TensorAccumulator;
 
 const char* to_string(Scheme scheme) { return scheme == Scheme::central ? "central" : "forward"; }
@@ -19,6 +22,7 @@ const char* to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::pass: return "PASS";
     case Verdict::kink: return "KINK";
+    case Verdict::inconclusive: return "INCONCLUSIVE";
     case Verdict::fail: return "FAIL";
   }
   return "?";
@@ -78,19 +82,51 @@ bool gradient_has_shape(const std::vector<arma::mat>& grads, std::size_t t, cons
   return t < grads.size() && grads[t].n_rows == x.n_rows && grads[t].n_cols == x.n_cols;
 }
 
+// Why backward gave `second` after `first` for the same G, with a third call to tell a buffer
+// that accumulates (the same increment each call) from other kept state (a constant ratio) and
+// from fresh random draws.
+std::string why_not_repeatable(const std::string& name, const arma::mat& first,
+                               const arma::mat& second, const std::vector<arma::mat>& third_all,
+                               std::size_t t) {
+  const std::string differ = "backward gave different " + name + " when run twice";
+  if (second.n_elem != first.n_elem || t >= third_all.size() ||
+      third_all[t].n_elem != first.n_elem)
+    return differ;
+  const arma::mat& third = third_all[t];
+  auto close = [](const arma::mat& a, const arma::mat& b) {
+    return arma::abs(a - b).max() <= 1e-10 * std::max(1.0, arma::abs(b).max());
+  };
+  const arma::mat step = second - first;
+  if (close(third - second, step))
+    return differ + ": each call adds the same increment, so it accumulates (+=) where it "
+                    "should assign";
+  const double ff = arma::accu(first % first);
+  if (ff > 0.0) {
+    const double ratio = arma::accu(second % first) / ff;
+    if (close(second, ratio * first)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.4g", ratio);
+      return differ + ": the second call returned " + text +
+             " x the first, so it keeps state between calls (e.g. a velocity kept in the "
+             "gradient buffer)";
+    }
+  }
+  return differ + ": different numbers at every call (a random draw in backward, e.g. a "
+                  "fresh dropout mask?)";
+}
+
 }  // namespace
 
 Verdict TensorResult::verdict() const {
   if (failed > 0 || checked == 0) return Verdict::fail;
+  if (inconclusive > 0) return Verdict::inconclusive;
   return kinks > 0 ? Verdict::kink : Verdict::pass;
 }
 
 Verdict CheckResult::verdict() const {
-  Verdict v = contract.holds() ? Verdict::pass : Verdict::fail;
-  for (const TensorResult& t : tensors) {
-    if (t.verdict() == Verdict::fail) return Verdict::fail;
-    if (t.verdict() == Verdict::kink && v == Verdict::pass) v = Verdict::kink;
-  }
+  if (!contract.holds()) return Verdict::fail;
+  Verdict v = Verdict::pass;  // the enum is ordered from PASS to FAIL
+  for (const TensorResult& t : tensors) v = std::max(v, t.verdict());
   return v;
 }
 
@@ -111,6 +147,22 @@ arma::mat numerical_gradient(const std::function<double()>& f, arma::mat& x,
     }
   }
   return n;
+}
+
+double directional_miss_probability(double relative_error, int directions, const Tolerance& tol) {
+  require(relative_error > 0.0 && directions > 0, "directional_miss_probability",
+          "relative error " + std::to_string(relative_error) + " and directions " +
+              std::to_string(directions) + " must be positive");
+  const double one = 2.0 / arma::datum::pi * std::atan(tol.rtol / relative_error);
+  return std::pow(one, directions);
+}
+
+double directional_certified_error(int directions, double miss, const Tolerance& tol) {
+  require(miss > 0.0 && miss < 1.0 && directions > 0, "directional_certified_error",
+          "miss probability " + std::to_string(miss) + " must lie in (0, 1), directions " +
+              std::to_string(directions) + " be positive");
+  // ((2/pi) atan(rtol / r))^k = miss  <=>  r = rtol / tan((pi/2) miss^(1/k)).
+  return tol.rtol / std::tan(arma::datum::pi / 2.0 * std::pow(miss, 1.0 / directions));
 }
 
 ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std::uint64_t seed) {
@@ -135,9 +187,11 @@ ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std:
 
   // Run twice: the very same numbers (no hidden state, no accumulation into old buffers).
   const std::vector<arma::mat> second = fn.backward(G);
-  for (std::size_t t = 0; t < first.size(); ++t)
-    if (second.size() != first.size() || arma::any(arma::vectorise(second[t] != first[t])))
-      fail(c.repeatable, "backward gave different d" + fn.inputs[t].first + " when run twice");
+  for (std::size_t t = 0; t < first.size() && c.repeatable; ++t)
+    if (second.size() != first.size() || !gradient_has_shape(second, t, first[t]) ||
+        arma::any(arma::vectorise(second[t] != first[t])))
+      fail(c.repeatable, why_not_repeatable("d" + fn.inputs[t].first, first[t], second[t],
+                                            fn.backward(G), t));
 
   // Linear in the upstream gradient: backward(a G + G2) = a backward(G) + backward(G2).
   // a is negative and not a power of two, so |G| or a lucky exponent shift cannot pass.
@@ -159,6 +213,49 @@ ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std:
   }
   return c;
 }
+
+namespace {
+
+// The samples in the batch (Differentiable::batch).
+arma::uword batch_of(const Differentiable& fn, const arma::mat& Y) {
+  if (fn.batch > 0) return fn.batch;
+  return Y.n_cols > 1 ? Y.n_cols : 0;
+}
+
+// What a diagnosis of input t may relate its mismatch to: the other inputs, the output Y and
+// the upstream gradient G; and, for every other square input, the numeric gradient of
+// <G, forward()> with that input transposed (central differences at the check's step).
+Evidence vjp_context(const Differentiable& fn, std::size_t t, const arma::mat& Y,
+                     const arma::mat& G, const ContractResult& contract, double step) {
+  Evidence e = detail::context_of(contract, batch_of(fn, Y));
+  for (const auto& [name, x] : fn.inputs) e.related.push_back({name, *x});
+  e.related.push_back({"Y", Y});
+  e.related.push_back({"G", G});
+  for (std::size_t s = 0; s < fn.inputs.size(); ++s) {
+    const auto& [name, xs] = fn.inputs[s];
+    if (s == t || xs->n_rows != xs->n_cols || xs->n_rows < 2) continue;
+    e.transposed.push_back({name, [&fn, s, t, &G, step] {
+      arma::mat& square = *fn.inputs[s].second;
+      arma::mat& x = *fn.inputs[t].second;
+      const arma::mat kept = square;
+      square = kept.t();
+      arma::mat n(arma::size(x));
+      for (arma::uword i = 0; i < x.n_elem; ++i) {
+        const double h = step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        auto forward = [&fn] { return fn.forward(); };
+        const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
+        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+        n(i) = arma::accu(G % (Yp - Ym)) / (hp + hm);
+      }
+      square = kept;
+      return n;
+    }});
+  }
+  return e;
+}
+
+}  // namespace
 
 CheckResult check_vjp(const Differentiable& fn, const Options& o) {
   CheckResult r = make_report(fn, "vjp", o);
@@ -183,22 +280,26 @@ CheckResult check_vjp(const Differentiable& fn, const Options& o) {
     for (arma::uword i = 0; i < x.n_elem; ++i) {
       const arma::uword row = i % x.n_rows, col = i / x.n_rows;
       const double a = usable ? grads[t](i) : arma::datum::nan;
-      const double h = step_for(x(i), step);
-      double hp = 0.0, hm = 0.0;
-      const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
-      const double right = change(Yp, Y0) / hp;
-      double numeric = right, left = right;
-      if (o.scheme == Scheme::central) {
-        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
-        numeric = change(Yp, Ym) / (hp + hm);
-        left = change(Y0, Ym) / hm;
-      } else if (!tol.accepts(a, numeric)) {  // one-sided left slope only to judge a kink
-        const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
-        left = change(Y0, Ym) / hm;
-      }
-      acc.add(row, col, a, numeric, classify(a, numeric, left, right, tol));
+      // The scheme's estimate at factor * h; the left slope only when asked (forward
+      // differences need it only to judge a kink).
+      auto estimate = [&, i](double factor, bool left_too) {
+        const double h = factor * step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        const arma::mat Yp = evaluate_moved(x, i, +1.0, h, hp, forward);
+        Estimate e;
+        e.right = e.left = e.numeric = change(Yp, Y0) / hp;
+        if (o.scheme == Scheme::central || left_too) {
+          const arma::mat Ym = evaluate_moved(x, i, -1.0, h, hm, forward);
+          e.left = change(Y0, Ym) / hm;
+          if (o.scheme == Scheme::central) e.numeric = change(Yp, Ym) / (hp + hm);
+        }
+        return e;
+      };
+      Estimate e = estimate(1.0, false);
+      if (!tol.accepts(a, e.numeric)) e = estimate(1.0, true);
+      acc.add(row, col, a, e.numeric, e.left, e.right, [&](double factor) { return estimate(factor, true); });
     }
-    r.tensors.push_back(acc.take());
+    r.tensors.push_back(acc.take(acc.failing() ? vjp_context(fn, t, Y0, G, r.contract, step) : Evidence{}));
   }
   return r;
 }
@@ -230,20 +331,27 @@ CheckResult check_jacobian(const Differentiable& fn, const Options& o) {
     auto& [name, xp] = fn.inputs[t];
     arma::mat& x = *xp;
     TensorAccumulator acc("J[" + name + "]", outputs, x.n_elem, tol);
+    const arma::vec Y0v = arma::vectorise(Y0);
     for (arma::uword i = 0; i < x.n_elem; ++i) {
-      const double h = step_for(x(i), step);
-      double hp = 0.0, hm = 0.0;
-      const arma::vec Yp = arma::vectorise(evaluate_moved(x, i, +1.0, h, hp, forward));
-      const arma::vec Ym = arma::vectorise(evaluate_moved(x, i, -1.0, h, hm, forward));
-      const arma::vec Y0v = arma::vectorise(Y0);
-      const arma::vec right = (Yp - Y0v) / hp, left = (Y0v - Ym) / hm;
-      const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
+      // Column i of the Jacobian at factor * h: the scheme's estimate and both slopes.
+      auto column = [&, i](double factor) {
+        const double h = factor * step_for(x(i), step);
+        double hp = 0.0, hm = 0.0;
+        const arma::vec Yp = arma::vectorise(evaluate_moved(x, i, +1.0, h, hp, forward));
+        const arma::vec Ym = arma::vectorise(evaluate_moved(x, i, -1.0, h, hm, forward));
+        const arma::vec right = (Yp - Y0v) / hp, left = (Y0v - Ym) / hm;
+        const arma::vec numeric = o.scheme == Scheme::central ? arma::vec((Yp - Ym) / (hp + hm)) : right;
+        return std::array<arma::vec, 3>{numeric, left, right};
+      };
+      const auto [numeric, left, right] = column(1.0);
       for (arma::uword k = 0; k < outputs; ++k) {
-        const double a = analytic[t](k, i);
-        acc.add(k, i, a, numeric(k), classify(a, numeric(k), left(k), right(k), tol));
+        acc.add(k, i, analytic[t](k, i), numeric(k), left(k), right(k), [&column, k](double factor) {
+          const auto [n, l, r] = column(factor);
+          return Estimate{n(k), l(k), r(k)};
+        });
       }
     }
-    r.tensors.push_back(acc.take());
+    r.tensors.push_back(acc.take(detail::context_of(r.contract)));
   }
   return r;
 }
@@ -253,6 +361,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   require(directions > 0, "check_directional",
           "directions = " + std::to_string(directions) + " must be positive");
   const Tolerance tol = o.effective_tolerance();
+  r.certified_error = directional_certified_error(directions, 1e-6, tol);
   Rng rng(o.seed);
   const arma::mat Y0 = fn.forward();
   const arma::mat G = random_normal(Y0.n_rows, Y0.n_cols, rng);
@@ -260,7 +369,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   r.contract = check_contract(fn, G, o.seed + 1);
   if (!r.contract.assigned) {
     TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
-    acc.add(0, 0, arma::datum::nan, 0.0, Verdict::fail);
+    acc.add_missing(0, 0);
     r.tensors.push_back(acc.take());
     return r;
   }
@@ -283,23 +392,29 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
       v[t] /= std::sqrt(norm2);
       analytic += arma::accu(grads[t] % v[t]);
     }
-    auto moved = [&](double sign) {
+    auto moved = [&](double step) {
       std::vector<arma::mat> saved;
       for (std::size_t t = 0; t < v.size(); ++t) {
         saved.push_back(*fn.inputs[t].second);
-        *fn.inputs[t].second += sign * h * v[t];
+        *fn.inputs[t].second += step * v[t];
       }
       arma::mat Y = fn.forward();
       for (std::size_t t = 0; t < v.size(); ++t) *fn.inputs[t].second = saved[t];
       return Y;
     };
-    const arma::mat Yp = moved(+1.0), Ym = moved(-1.0);
-    const double right = arma::accu(G % (Yp - Y0)) / h, left = arma::accu(G % (Y0 - Ym)) / h;
-    const double numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * h) : right;
-    acc.add(static_cast<arma::uword>(d), 0, analytic, numeric,
-            classify(analytic, numeric, left, right, tol));
+    auto estimate = [&](double factor) {
+      const double step = factor * h;
+      const arma::mat Yp = moved(+step), Ym = moved(-step);
+      Estimate e;
+      e.right = arma::accu(G % (Yp - Y0)) / step;
+      e.left = arma::accu(G % (Y0 - Ym)) / step;
+      e.numeric = o.scheme == Scheme::central ? arma::accu(G % (Yp - Ym)) / (2.0 * step) : e.right;
+      return e;
+    };
+    const Estimate e = estimate(1.0);
+    acc.add(static_cast<arma::uword>(d), 0, analytic, e.numeric, e.left, e.right, estimate);
   }
-  r.tensors.push_back(acc.take());
+  r.tensors.push_back(acc.take(detail::context_of(r.contract)));
   return r;
 }
 

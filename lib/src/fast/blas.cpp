@@ -71,18 +71,27 @@ bool shares_openmp_threads() {
 }
 
 namespace {
-std::atomic<int> fixed_threads{0};  // 0: the policy decides
+std::atomic<int> fixed_count{0};  // 0: the policy decides
 }  // namespace
 
 void fix_threads(int n) {
   if (n < 0)
     throw std::invalid_argument("fast::blas::fix_threads: n = " + std::to_string(n) + " must be 0 or more");
-  fixed_threads = n;
+  fixed_count = n;
+}
+
+int fixed_threads() { return fixed_count.load(); }
+
+int threads_by_size(double multiply_adds, int cores) {
+  if (cores <= 1 || !(multiply_adds >= parallel_threshold)) return 1;
+  const int most = std::min(cores, std::max(2, static_cast<int>(std::floor(core_share * cores))));
+  const double share = std::floor(multiply_adds / work_per_thread);
+  return static_cast<int>(std::clamp(share, 2.0, static_cast<double>(most)));
 }
 
 int threads_for(double multiply_adds) {
-  if (const int n = fixed_threads.load(); n > 0) return std::min(n, available_threads());
-  return multiply_adds < parallel_threshold ? 1 : available_threads();
+  if (const int n = fixed_count.load(); n > 0) return std::min(n, available_threads());
+  return threads_by_size(multiply_adds, available_threads());
 }
 
 ScopedThreads::ScopedThreads(int n) : previous_(threads()) { set_threads(n); }

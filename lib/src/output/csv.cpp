@@ -9,6 +9,33 @@
 
 namespace gradlab::output {
 
+std::string csv_cell(const std::string& cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::vector<std::string> parse_csv_line(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else cells.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else if (c != '\r') {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
 Csv::Csv(std::vector<std::string> columns) : columns_(std::move(columns)) {}
 
 void Csv::add_row(std::vector<std::string> cells) {
@@ -27,7 +54,7 @@ void Csv::add_row(const std::vector<double>& values) {
 std::string Csv::text() const {
   auto line = [](const std::vector<std::string>& cells) {
     std::string s;
-    for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + cells[i];
+    for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + csv_cell(cells[i]);
     return s + "\n";
   };
   std::string s = line(columns_);

@@ -7,6 +7,7 @@
 #include <armadillo>
 
 #include <cstdint>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -17,7 +18,7 @@
 namespace gradlab::check {
 
 enum class Scheme { central, forward };
-enum class Verdict { pass, kink, fail };
+enum class Verdict { pass, kink, inconclusive, fail };
 
 const char* to_string(Scheme scheme);
 const char* to_string(Verdict verdict);
@@ -59,6 +60,9 @@ struct Options {
 //       lies between them (a valid subgradient);
 //  FAIL otherwise.
 // Resolution: an error smaller than about h |f''| / 2 cannot be told from a corner at step h.
+// The checks then hold a FAIL against the numeric value's own error (detail::judge in
+// check/building_blocks.hpp): when the disagreement lies within the spread of the estimates at
+// other steps (2h, h/2), the element is INCONCLUSIVE, not FAIL, with the reason.
 Verdict classify(double analytic, double numeric, double left, double right, const Tolerance& tol);
 
 // Numerical gradient of a scalar function f of x by the chosen scheme. x is perturbed in place,
@@ -74,18 +78,49 @@ struct Differentiable {
   std::function<arma::mat()> forward;
   std::function<std::vector<arma::mat>(const arma::mat& G)> backward;
   std::shared_ptr<void> owner;
+  // Samples in the batch, for a diagnosis to name a scale of B or 1/B. 0: the number of columns
+  // of forward()'s output when it has more than one.
+  arma::uword batch = 0;
+};
+
+// The kind of mistake a failing tensor shows, found by diagnose() (check/diagnosis.hpp); each is
+// explained in docs/checker.md. `none`: the tensor did not fail.
+enum class Pattern {
+  none,
+  contract,      // backward breaks its contract: accumulates, keeps state, not linear, NaN, shape
+  kinks_only,    // every failing entry has a kink within the step
+  sign,          // A = -N
+  scale,         // A = c N (c = B or 1/B: the batch mean applied never or twice)
+  transpose,     // A = N^T, N's entries in the other order, or the gradient with W^T for W
+  mask,          // A is zero where N is not (or the reverse), following another tensor's sign
+  reduction,     // A sums the wrong axis: sum(N) broadcast, or one sample's term only
+  missing_term,  // A - N lies along a known direction: constant across the batch, or a tensor
+  unknown,       // no known pattern
+};
+const char* to_string(Pattern pattern);
+
+struct Diagnosis {
+  Pattern pattern = Pattern::none;
+  std::string summary;  // one line: the pattern, its constant and the evidence
+  double constant = std::numeric_limits<double>::quiet_NaN();  // the fitted c (sign, scale)
+  double spread = std::numeric_limits<double>::quiet_NaN();    // spread of A_i / N_i around c
+  double explained = std::numeric_limits<double>::quiet_NaN();  // share of entries explained
 };
 
 // The per-tensor report of the checker's contract.
 struct TensorResult {
   std::string name;
   arma::uword rows = 0, cols = 0;
-  arma::uword checked = 0, passed = 0, kinks = 0, failed = 0;
+  arma::uword checked = 0, passed = 0, kinks = 0, inconclusive = 0, failed = 0;
+  // Why the inconclusive elements are: "rounding noise", "a step too large for the curvature"
+  // or "a kink within the step" (detail::InconclusiveReason). Empty when there are none.
+  std::string inconclusive_reason;
   double max_abs_error = 0.0;  // over the elements that are not kinks
   double max_rel_error = 0.0;  // likewise (kinks are held to the bracket instead)
   // The element furthest from the criterion (largest |a - n| / (atol + rtol |n|)).
   arma::uword worst_row = 0, worst_col = 0;
   double worst_analytic = 0.0, worst_numeric = 0.0;
+  Diagnosis diagnosis;  // set when the tensor fails
   Verdict verdict() const;
 };
 
@@ -107,7 +142,12 @@ struct CheckResult {
   double step = 0.0;
   std::vector<TensorResult> tensors;
   ContractResult contract;
-  Verdict verdict() const;  // FAIL if any tensor fails or the contract breaks, else KINK/PASS
+  // Directional checks: a gradient error of at least this relative size (|e| / |g|) is caught
+  // with probability at least 1 - 1e-6 (directional_certified_error); NaN for other methods.
+  double certified_error = std::numeric_limits<double>::quiet_NaN();
+  // FAIL if any tensor fails or the contract breaks, else INCONCLUSIVE, KINK or PASS (the
+  // first that any tensor has).
+  Verdict verdict() const;
 };
 
 // The layer check: a random upstream gradient G (seeded), the scalar <G, forward()> over the
@@ -122,6 +162,16 @@ CheckResult check_jacobian(const Differentiable& fn, const Options& options = {}
 // inputs at once, compared with <gradient, v>. Cost: 2 forward passes per direction.
 CheckResult check_directional(const Differentiable& fn, int directions = 8,
                               const Options& options = {});
+
+// What k random directions certify. A direction v (Gaussian, so every direction of the error
+// is equally likely to be seen) misses an error e in the gradient g when |<e, v>| <= rtol |<g, v>|
+// (atol negligible). For e orthogonal to g, the hardest case (a part of e along g is a scale
+// error, caught unless it is below rtol), <e, v> and <g, v> are independent normals whose ratio
+// is Cauchy with scale r = |e| / |g|: one direction misses with probability (2/pi) atan(rtol / r),
+// k independent directions with that to the power k.
+double directional_miss_probability(double relative_error, int directions, const Tolerance& tol);
+// The smallest relative error that `directions` directions catch with probability >= 1 - miss.
+double directional_certified_error(int directions, double miss, const Tolerance& tol);
 
 // Contract check alone (used by check_vjp); G is the upstream gradient.
 ContractResult check_contract(const Differentiable& fn, const arma::mat& G,

@@ -53,8 +53,6 @@ class Inputs {
   // The current value of the input called `name`; throws std::invalid_argument naming it and
   // the inputs there are when there is none.
   const arma::mat& operator[](std::string_view name) const;
-  std::size_t size() const { return tensors_.size(); }
-  const std::string& name(std::size_t index) const { return tensors_.at(index).first; }
 
  private:
   explicit Inputs(std::vector<std::pair<std::string, arma::mat>> tensors)

@@ -66,4 +66,54 @@ check::CheckResult check_network_directional(Sequential& net, Loss& loss, const 
                                              const arma::uvec& labels, int directions = 8,
                                              const check::Options& options = {});
 
+// Batch invariance, a contract of every layer but batch norm: backward on a batch of B equals
+// B single-sample backward passes, the data gradients stacked and the parameter gradients
+// summed; for a loss that is a mean over the batch, its gradient is the mean of the per-sample
+// ones (each sample's divided by B). A reduction over the wrong axis, or samples leaking into
+// each other, breaks it. Batch norm couples the samples by design (its statistics are the
+// batch's), so it is the documented exception: check it against its closed form instead
+// (ops/batchnorm.hpp). Differences are relative to the largest gradient entry; `tolerance`
+// allows the rounding of sums taken in another order.
+struct Invariance {
+  bool holds = true;
+  double max_rel_difference = 0.0;  // over every gradient, relative to its largest entry
+  std::string problem;              // the worst tensor and sample, when it does not hold
+};
+Invariance check_batch_invariance(Layer& layer, const arma::mat& X, const arma::mat& G,
+                                  double tolerance = 1e-12);
+Invariance check_batch_invariance(Loss& loss, const arma::mat& outputs, const arma::uvec& labels,
+                                  double tolerance = 1e-12);
+
+// Determinism across thread counts: the network's gradients (dX through every parameter's) on
+// one thread and on every thread the BLAS may use, bit for bit. gradlab promises it: its loops
+// give each output entry to one thread, in the same order as on one (fast/parallel.hpp), and
+// OpenBLAS splits a product by blocks of the output. The thread count goes back to the policy
+// afterwards (fast::blas::fix_threads(0)).
+struct Determinism {
+  int threads = 1;                  // the count compared with one thread
+  bool identical = true;
+  double max_rel_difference = 0.0;  // relative to each gradient's largest entry
+  std::string problem;              // the first gradient that differs
+};
+Determinism check_thread_determinism(Sequential& net, Loss& loss, const arma::mat& X,
+                                     const arma::uvec& labels);
+
+// Which layer is wrong. Each layer's backward is checked alone (check_vjp of
+// nn::differentiable(layer, A_k)) on the input A_k that the forward pass on X gives it, in
+// forward order, then the loss on the network's outputs; the first that fails is named with its
+// failing tensor and that tensor's diagnosis. A bug that shows in no layer alone (state kept
+// across calls of the whole network) finds nothing: `found` is false. The network is left as a
+// forward pass on X leaves it.
+struct Bisection {
+  bool found = false;
+  std::size_t layer = 0;   // index in the network; net.size() for the loss
+  std::string name;        // the layer's name(), or the loss's
+  std::string tensor;      // its first failing tensor, e.g. "dX"
+  check::Diagnosis diagnosis;
+  check::CheckResult result;  // the failing layer's check
+  std::string summary() const;  // "layer 1, Linear(4, 4): dX: transpose: ..." or "no layer fails alone"
+};
+Bisection bisect_network(Sequential& net, Loss& loss, const arma::mat& X, const arma::uvec& labels,
+                         const check::Options& options = {});
+
 }  // namespace gradlab::nn

@@ -7,6 +7,12 @@
 
 namespace gradlab::output {
 
+// CSV as RFC 4180 writes it: a cell with a comma, a double quote or a line break is quoted, its
+// quotes doubled ("max(-x, 0.01 x)" stays one cell); the others are written as they are.
+std::string csv_cell(const std::string& cell);
+// One line of such a file back into its cells (quoted cells unquoted).
+std::vector<std::string> parse_csv_line(const std::string& line);
+
 class Csv {
  public:
   explicit Csv(std::vector<std::string> columns);

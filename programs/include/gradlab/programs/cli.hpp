@@ -7,6 +7,8 @@
 // default: the value its variable holds when run_main is called. Not shown: an empty list, and a
 // value the option's own checks refuse (a sentinel for "not given", such as gradcheck's --step 0
 // for the scheme's own step), whose meaning the option's description gives.
+// Before anything else it makes sure the BLAS does not run generic kernels (programs/blas.hpp).
+#include "gradlab/programs/blas.hpp"
 #include "gradlab/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -39,6 +41,7 @@ inline void show_default(CLI::Option& option) {
 }
 
 inline int run_main(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  use_fast_blas_kernels(argv);
   const std::string name = app.get_name();
   app.set_version_flag("--version", name + " (gradlab " + version + ")");
   for (CLI::Option* option : app.get_options()) show_default(*option);

@@ -79,7 +79,8 @@ output::Figure history_figure(const std::string& name, const std::string& title,
 // Renders a figure into folder, or prints one line and goes on when gnuplot is missing.
 void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder);
 
-// Writes out/<lab>/summary.json atomically.
+// Writes out/<lab>/summary.json atomically, with the lab's name, seeds and mode, and the BLAS
+// (blas_report(), gradlab/programs/blas.hpp).
 void write_summary(const LabOptions& options, const nlohmann::json& summary);
 
 }  // namespace gradlab::lab
