@@ -51,7 +51,10 @@ py::array_t<double> float64_array(py::handle value, const std::string& who, cons
   } else {
     const std::string type = py::str(value.get_type().attr("__name__"));
     try {
-      a = py::module_::import("numpy").attr("asarray")(value);
+      // Looked up once and kept to the end of the process (never released: the interpreter
+      // may be gone when static objects are destroyed).
+      static const py::handle asarray = py::object(py::module_::import("numpy").attr("asarray")).release();
+      a = asarray(value);
     } catch (py::error_already_set&) {
       throw py::type_error(who + ": " + what + " is a " + type + ", not an array of numbers");
     }

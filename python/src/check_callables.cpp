@@ -145,13 +145,18 @@ class PyFunction {
     views_[py::str(name)] = view;
   }
 
-  py::array_t<double> call_forward() const {
-    const py::object Y = forward_(**views_);
-    return float64_array(Y, who_, "the result of forward " + forward_name_, why_float64);
+  py::array_t<double> call_forward() const { return output_array(forward_(**views_)); }
+
+  py::array_t<double> output_array(const py::object& y) const {
+    return float64_array(y, who_, "the result of forward " + forward_name_, why_float64);
   }
 
   arma::mat forward() const {
-    const py::array_t<double> Y = call_forward();
+    const py::object y = forward_(**views_);
+    // A scalar output given as a float (numpy.float64 is one) needs no array.
+    if (output_shape_.empty() && PyFloat_Check(y.ptr()))
+      return arma::mat(1, 1, arma::fill::value(PyFloat_AS_DOUBLE(y.ptr())));
+    const py::array_t<double> Y = output_array(y);
     if (shape_of(Y) != output_shape_)
       throw py::value_error(who_ + ": forward " + forward_name_ + " returned shape " +
                             shape_text(shape_of(Y)) + ", but " + shape_text(output_shape_) +
