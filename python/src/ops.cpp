@@ -125,6 +125,22 @@ struct BatchNormCache {
 
 py::array copy_of(const arma::mat& m, const Shape& shape) { return to_numpy(arma::mat(m), shape); }
 
+// batchnorm_backward and batchnorm_backward_eval: (dY, gamma, cache) -> {X, gamma, beta}.
+template <class Op>
+void def_batchnorm_backward(py::module_& m, const char* name, Op op, const char* doc) {
+  m.def(name, [name, op](const py::handle& dY_, const py::handle& gamma_, const BatchNormCache& cache) {
+    const Arg dY = arg(name, "dY", dY_), gamma = arg(name, "gamma", gamma_);
+    if (dY.shape != cache.x_shape)
+      fail(dY, dY.text() + " but the cache's x_hat has shape " + shape_text(cache.x_shape));
+    ops::BatchNormGrads g = op(*dY, per_feature(gamma, dY), cache.cache);
+    py::dict d;
+    d["X"] = to_numpy(std::move(g.dX), cache.x_shape);
+    d["gamma"] = vector_out(std::move(g.dgamma));
+    d["beta"] = vector_out(std::move(g.dbeta));
+    return d;
+  }, py::arg("dY"), py::arg("gamma"), py::arg("cache"), doc);
+}
+
 void bind_batchnorm(py::module_& m) {
   py::class_<BatchNormCache>(m, "BatchNormCache",
                              "What batchnorm_forward keeps for backward: x_hat (B, D), inv_std, mean "
@@ -143,21 +159,6 @@ void bind_batchnorm(py::module_& m) {
   auto forward_out = [](ops::BatchNormForward&& f, const Arg& X) {
     return py::make_tuple(like(std::move(f.Y), X), BatchNormCache{std::move(f.cache), X.shape});
   };
-  auto backward_out = [](ops::BatchNormGrads&& g, const Shape& x_shape) {
-    py::dict d;
-    d["X"] = to_numpy(std::move(g.dX), x_shape);
-    d["gamma"] = vector_out(std::move(g.dgamma));
-    d["beta"] = vector_out(std::move(g.dbeta));
-    return d;
-  };
-  auto backward_args = [](const char* op, const py::handle& dY_, const py::handle& gamma_,
-                          const BatchNormCache& cache) {
-    Arg dY = arg(op, "dY", dY_), gamma = arg(op, "gamma", gamma_);
-    if (dY.shape != cache.x_shape)
-      fail(dY, dY.text() + " but the cache's x_hat has shape " + shape_text(cache.x_shape));
-    return std::make_pair(std::move(dY), per_feature(gamma, dY));
-  };
-
   m.def("batchnorm_forward",
         [batch, forward_out](const py::handle& X_, const py::handle& gamma_, const py::handle& beta_, double eps) {
           const char* op = "batchnorm_forward";
@@ -168,13 +169,12 @@ void bind_batchnorm(py::module_& m) {
         py::arg("X"), py::arg("gamma"), py::arg("beta"), py::arg("eps") = ops::batchnorm_default_eps,
         "X (B, D), gamma, beta (D,) -> (Y (B, D), BatchNormCache). Each column normalised over the "
         "batch: x_hat = (X - mean) / sqrt(var + eps), Y = gamma * x_hat + beta.");
-  m.def("batchnorm_backward",
-        [backward_args, backward_out](const py::handle& dY_, const py::handle& gamma_, const BatchNormCache& cache) {
-          auto [dY, gamma] = backward_args("batchnorm_backward", dY_, gamma_, cache);
-          return backward_out(ops::batchnorm_backward(*dY, gamma, cache.cache), cache.x_shape);
-        },
-        py::arg("dY"), py::arg("gamma"), py::arg("cache"),
-        "dY (B, D) -> {'X': dX (B, D), 'gamma': dgamma (D,), 'beta': dbeta (D,)}, the closed batch form.");
+  def_batchnorm_backward(
+      m, "batchnorm_backward",
+      [](const arma::mat& dY, const arma::vec& gamma, const ops::BatchNormCache& c) {
+        return ops::batchnorm_backward(dY, gamma, c);
+      },
+      "dY (B, D) -> {'X': dX (B, D), 'gamma': dgamma (D,), 'beta': dbeta (D,)}, the closed batch form.");
   m.def("batchnorm_forward_eval",
         [batch, forward_out](const py::handle& X_, const py::handle& gamma_, const py::handle& beta_,
                              const py::handle& mean_, const py::handle& var_, double eps) {
@@ -188,21 +188,23 @@ void bind_batchnorm(py::module_& m) {
         py::arg("X"), py::arg("gamma"), py::arg("beta"), py::arg("running_mean"), py::arg("running_var"),
         py::arg("eps") = ops::batchnorm_default_eps,
         "Evaluation mode: the running statistics are constants. -> (Y (B, D), BatchNormCache).");
-  m.def("batchnorm_backward_eval",
-        [backward_args, backward_out](const py::handle& dY_, const py::handle& gamma_, const BatchNormCache& cache) {
-          auto [dY, gamma] = backward_args("batchnorm_backward_eval", dY_, gamma_, cache);
-          return backward_out(ops::batchnorm_backward_eval(*dY, gamma, cache.cache), cache.x_shape);
-        },
-        py::arg("dY"), py::arg("gamma"), py::arg("cache"),
-        "dY (B, D) -> {'X': dY * gamma * inv_std, 'gamma': dgamma (D,), 'beta': dbeta (D,)}.");
+  def_batchnorm_backward(
+      m, "batchnorm_backward_eval",
+      [](const arma::mat& dY, const arma::vec& gamma, const ops::BatchNormCache& c) {
+        return ops::batchnorm_backward_eval(dY, gamma, c);
+      },
+      "dY (B, D) -> {'X': dY * gamma * inv_std, 'gamma': dgamma (D,), 'beta': dbeta (D,)}.");
 }
 
 // ---- elementwise ops: any shape, the result has the input's shape ---------------------------
 
+// forward(X): the result has X's shape; `nonempty` refuses an empty X (the softmax family).
 template <class Op>
-void def_unary(py::module_& m, const char* name, const char* x, Op op, const char* doc) {
-  m.def(name, [name, x, op](const py::handle& X_) {
+void def_unary(py::module_& m, const char* name, const char* x, Op op, const char* doc,
+               bool nonempty = false) {
+  m.def(name, [name, x, op, nonempty](const py::handle& X_) {
     const Arg X = arg(name, x, X_);
+    if (nonempty) require_nonempty(X);
     return like(op(*X), X);
   }, py::arg(x), doc);
 }
@@ -296,11 +298,8 @@ void bind_ops(py::module_& m) {
                           "dY, Y = sigmoid(X) (same shape) -> dY * Y * (1 - Y).");
 
   // softmax family: over the last axis (each row of a batch)
-  m.def("softmax_forward", [](const py::handle& logits_) {
-    const Arg z = arg("softmax_forward", "logits", logits_);
-    require_nonempty(z);
-    return like(ops::softmax_forward(*z), z);
-  }, py::arg("logits"), "logits (B, C) or (C,) -> probabilities, each row summing to 1.");
+  def_unary(m, "softmax_forward", "logits", [](const arma::mat& z) { return ops::softmax_forward(z); },
+            "logits (B, C) or (C,) -> probabilities, each row summing to 1.", true);
   m.def("softmax_jacobian", [](const py::handle& s_) {
     const Arg s = arg("softmax_jacobian", "s", s_);
     const arma::vec v = vec(s);
@@ -309,11 +308,8 @@ void bind_ops(py::module_& m) {
   def_same_shape_backward(m, "softmax_backward", "dprobs", "probs",
                           [](const arma::mat& d, const arma::mat& p) { return ops::softmax_backward(d, p); },
                           "dprobs, probs (B, C) -> each row s * (dprobs - <s, dprobs>).");
-  m.def("log_softmax_forward", [](const py::handle& logits_) {
-    const Arg z = arg("log_softmax_forward", "logits", logits_);
-    require_nonempty(z);
-    return like(ops::log_softmax_forward(*z), z);
-  }, py::arg("logits"), "logits (B, C) or (C,) -> logits - logsumexp over each row.");
+  def_unary(m, "log_softmax_forward", "logits", [](const arma::mat& z) { return ops::log_softmax_forward(z); },
+            "logits (B, C) or (C,) -> logits - logsumexp over each row.", true);
   def_same_shape_backward(m, "log_softmax_backward", "dlogprobs", "logprobs",
                           [](const arma::mat& d, const arma::mat& l) { return ops::log_softmax_backward(d, l); },
                           "dlogprobs, logprobs (B, C) -> dlogprobs - softmax * (row sums of dlogprobs).");

@@ -201,7 +201,11 @@ def test_keyboard_interrupt_in_a_callback_stops_the_check(rng):
      r"batchnorm_forward: X has shape \(1, 3\): training mode needs a batch of at least 2 rows"),
     (lambda: gradlab.ops.batchnorm_forward(np.ones((4, 3)), np.ones(2), np.ones(3)),
      r"batchnorm_forward: gamma has shape \(2,\) but X has shape \(4, 3\): one entry per column"),
+    (lambda: gradlab.ops.batchnorm_backward(np.ones((4, 2)), np.ones(3), gradlab.ops.batchnorm_forward(
+        np.arange(12.0).reshape(4, 3), np.ones(3), np.zeros(3))[1]),
+     r"batchnorm_backward: dY has shape \(4, 2\) but the cache's x_hat has shape \(4, 3\)"),
     (lambda: gradlab.ops.softmax_forward(np.ones((0, 3))), r"softmax_forward: logits is empty \(shape \(0, 3\)\)"),
+    (lambda: gradlab.ops.log_softmax_forward(np.ones((2, 0))), r"log_softmax_forward: logits is empty"),
     (lambda: gradlab.ops.dropout_forward(np.ones(3), 1.0, 1), r"dropout_forward: p = 1.0+ is outside \[0, 1\)"),
     (lambda: gradlab.ops.l2_penalty_forward(np.ones(3), -1.0), r"l2_penalty_forward"),
 ])
