@@ -12,8 +12,8 @@ namespace gradlab::python {
 
 namespace {
 
-// How the repr's table shows a field.
-enum class Cell { text, count, error, value, index };
+// How the repr's table shows a field: as Python prints it, or a float to 2 or 6 digits.
+enum class Cell { text, error, value };
 
 template <class T>
 struct Field {
@@ -38,18 +38,18 @@ const std::vector<Field<TensorReport>>& tensor_fields() {
        Cell::text, [](const R& t) { return py::cast(t.result.name); }},
       {"shape", "its shape as NumPy sees it: the input's for 'dW', (Y.size, W.size) for 'J[W]', "
                 "(directions,) for 'directions'",
-       Cell::index, [](const R& t) { return py::object(tuple_of(t.shape)); }},
-      {"checked", "elements compared", Cell::count, [](const R& t) { return py::cast(t.result.checked); }},
-      {"passed", "elements within tolerance", Cell::count, [](const R& t) { return py::cast(t.result.passed); }},
+       Cell::text, [](const R& t) { return py::object(tuple_of(t.shape)); }},
+      {"checked", "elements compared", Cell::text, [](const R& t) { return py::cast(t.result.checked); }},
+      {"passed", "elements within tolerance", Cell::text, [](const R& t) { return py::cast(t.result.passed); }},
       {"kinks", "elements at a corner whose analytic value lies between the one-sided slopes",
-       Cell::count, [](const R& t) { return py::cast(t.result.kinks); }},
-      {"failed", "elements that are neither", Cell::count, [](const R& t) { return py::cast(t.result.failed); }},
+       Cell::text, [](const R& t) { return py::cast(t.result.kinks); }},
+      {"failed", "elements that are neither", Cell::text, [](const R& t) { return py::cast(t.result.failed); }},
       {"max_rel_error", "largest |a - n| / max(|a|, |n|, atol / rtol) over the elements that are not kinks",
        Cell::error, [](const R& t) { return py::cast(t.result.max_rel_error); }},
       {"max_abs_error", "largest |a - n| over the elements that are not kinks",
        Cell::error, [](const R& t) { return py::cast(t.result.max_abs_error); }},
       {"worst_index", "the element furthest from |a - n| <= atol + rtol |n|, indexed in `shape`",
-       Cell::index, [](const R& t) { return py::object(t.worst_index); }},
+       Cell::text, [](const R& t) { return py::object(t.worst_index); }},
       {"worst_analytic", "backward's value there (a)", Cell::value,
        [](const R& t) { return py::cast(t.result.worst_analytic); }},
       {"worst_numeric", "the finite difference there (n)", Cell::value,
@@ -90,7 +90,7 @@ const std::vector<Field<CheckReport>>& check_fields() {
       {"atol", "absolute tolerance: an element passes when |a - n| <= atol + rtol |n|", Cell::error,
        [](const R& r) { return py::cast(r.tolerance.atol); }},
       {"rtol", "relative tolerance", Cell::error, [](const R& r) { return py::cast(r.tolerance.rtol); }},
-      {"seed", "the seed of the upstream gradient G and the random directions", Cell::count,
+      {"seed", "the seed of the upstream gradient G and the random directions", Cell::text,
        [](const R& r) { return py::cast(r.seed); }},
       {"tensors", "one TensorReport per compared tensor", Cell::text,
        [](const R& r) { return py::cast(r.tensors); }},
@@ -126,7 +126,7 @@ const std::vector<Field<TaylorReport>>& taylor_fields() {
        [](const R& r) { return py::cast(check::to_string(r.result.verdict)); }},
       {"slope", "fitted slope of log remainder against log h (NaN when not fitted)", Cell::value,
        [](const R& r) { return py::cast(r.result.slope); }},
-      {"fitted", "the number of points in the fit", Cell::count, [](const R& r) { return py::cast(r.result.fitted); }},
+      {"fitted", "the number of points in the fit", Cell::text, [](const R& r) { return py::cast(r.result.fitted); }},
       {"linear", "the remainder is rounding noise at small h: phi is linear along v", Cell::text,
        [](const R& r) { return py::cast(r.result.linear); }},
       {"directional", "<g, v>, the analytic directional derivative", Cell::value,
@@ -187,10 +187,8 @@ std::string to_json(const T& t, const std::vector<Field<T>>& fields, const py::o
 
 std::string cell_text(const py::object& value, Cell cell) {
   switch (cell) {
-    case Cell::count: return py::str(value);
     case Cell::error: return text::sci(value.cast<double>());
     case Cell::value: return text::sci(value.cast<double>(), 6);
-    case Cell::index:
     case Cell::text: break;
   }
   return py::str(value);
