@@ -285,20 +285,23 @@ using Run = std::function<check::CheckResult(const check::Differentiable&, const
 CheckReport run_check(const char* who, const Run& run, const py::object& forward, const py::object& backward,
                       const py::object& inputs, const std::string& scheme, std::optional<double> step,
                       std::optional<double> atol, std::optional<double> rtol, std::uint64_t seed,
-                      const std::string& label) {
+                      std::optional<arma::uword> batch, const std::string& label) {
   const check::Options o = options_from(who, scheme, step, atol, rtol, seed);
+  if (batch && *batch == 0) throw py::value_error(std::string(who) + ": batch = 0 must be positive");
   auto f = std::make_shared<PyFunction>(who, forward, backward, inputs);
-  return report(run(f->differentiable(f), o), *f, label, o);
+  check::Differentiable fn = f->differentiable(f);
+  fn.batch = batch.value_or(0);
+  return report(run(fn, o), *f, label, o);
 }
 
 // Defines a check with the signature (forward, backward, inputs, *, <extra>, scheme, step, atol,
-// rtol, seed, label).
+// rtol, seed, batch, label).
 template <class F, class... Extra>
 void def_check(py::module_& m, const char* name, F&& f, const char* doc, Extra&&... extra) {
   m.def(name, std::forward<F>(f), py::arg("forward"), py::arg("backward"), py::arg("inputs"), py::kw_only(),
         std::forward<Extra>(extra)..., py::arg("scheme") = "central", py::arg("step") = py::none(),
         py::arg("atol") = py::none(), py::arg("rtol") = py::none(), py::arg("seed") = 1,
-        py::arg("label") = "", doc);
+        py::arg("batch") = py::none(), py::arg("label") = "", doc);
 }
 
 }  // namespace
@@ -308,9 +311,10 @@ void bind_checks(py::module_& m) {
       m, "check_vjp",
       [](const py::object& forward, const py::object& backward, const py::object& inputs,
          const std::string& scheme, std::optional<double> step, std::optional<double> atol,
-         std::optional<double> rtol, std::uint64_t seed, const std::string& label) {
+         std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
+         const std::string& label) {
         return run_check("check_vjp", [](const auto& fn, const auto& o) { return check::check_vjp(fn, o); },
-                         forward, backward, inputs, scheme, step, atol, rtol, seed, label);
+                         forward, backward, inputs, scheme, step, atol, rtol, seed, batch, label);
       },
       R"(Checks backward against finite differences, element by element.
 
@@ -324,17 +328,20 @@ inputs: a dict of named float64 arrays of any shape (copied; the originals are n
 forward and backward receive them as read-only arrays of the same shapes.
 scheme: 'central' or 'forward'; step: relative step (default 1e-5 central, 1e-8 forward);
 atol, rtol: an element passes when |a - n| <= atol + rtol |n| (default 1e-9, 1e-6 central;
-1e-7, 1e-4 forward); seed: draws G; label: the name in the report (default: forward's name).
+1e-7, 1e-4 forward); seed: draws G; batch: the samples in the batch, so that a diagnosis can
+name a scale of B or 1/B (default: the output's rows when it has more than one; give it for a
+loss); label: the name in the report (default: forward's name).
 Returns a CheckReport.)");
 
   def_check(
       m, "check_jacobian",
       [](const py::object& forward, const py::object& backward, const py::object& inputs,
          const std::string& scheme, std::optional<double> step, std::optional<double> atol,
-         std::optional<double> rtol, std::uint64_t seed, const std::string& label) {
+         std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
+         const std::string& label) {
         return run_check("check_jacobian",
                          [](const auto& fn, const auto& o) { return check::check_jacobian(fn, o); }, forward,
-                         backward, inputs, scheme, step, atol, rtol, seed, label);
+                         backward, inputs, scheme, step, atol, rtol, seed, batch, label);
       },
       R"(Compares the whole Jacobian of Y with respect to each input, for small functions.
 
@@ -346,14 +353,15 @@ finite difference for the input's flat element i. The tensors are named 'J[W]', 
       m, "check_directional",
       [](const py::object& forward, const py::object& backward, const py::object& inputs, int directions,
          const std::string& scheme, std::optional<double> step, std::optional<double> atol,
-         std::optional<double> rtol, std::uint64_t seed, const std::string& label) {
+         std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
+         const std::string& label) {
         if (directions <= 0)
           throw py::value_error("check_directional: directions = " + std::to_string(directions) +
                                 " must be positive");
         return run_check(
             "check_directional",
             [directions](const auto& fn, const auto& o) { return check::check_directional(fn, directions, o); },
-            forward, backward, inputs, scheme, step, atol, rtol, seed, label);
+            forward, backward, inputs, scheme, step, atol, rtol, seed, batch, label);
       },
       R"(The fast mode for large inputs: `directions` random unit vectors v over all inputs at once.
 

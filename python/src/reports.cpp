@@ -12,8 +12,9 @@ namespace gradlab::python {
 
 namespace {
 
-// How the repr's table shows a field: as Python prints it, or a float to 2 or 6 digits.
-enum class Cell { text, error, value };
+// How the repr's table shows a field: as Python prints it, a float to 2 or 6 digits, or a note
+// on a line of its own under the row ("^ dW: diagnosis: ..."), left out when None or empty.
+enum class Cell { text, error, value, note };
 
 template <class T>
 struct Field {
@@ -43,6 +44,8 @@ const std::vector<Field<TensorReport>>& tensor_fields() {
       {"passed", "elements within tolerance", Cell::text, [](const R& t) { return py::cast(t.result.passed); }},
       {"kinks", "elements at a corner whose analytic value lies between the one-sided slopes",
        Cell::text, [](const R& t) { return py::cast(t.result.kinks); }},
+      {"inconclusive", "failing elements whose disagreement lies within the numeric value's own error",
+       Cell::text, [](const R& t) { return py::cast(t.result.inconclusive); }},
       {"failed", "elements that are neither", Cell::text, [](const R& t) { return py::cast(t.result.failed); }},
       {"max_rel_error", "largest |a - n| / max(|a|, |n|, atol / rtol) over the elements that are not kinks",
        Cell::error, [](const R& t) { return py::cast(t.result.max_rel_error); }},
@@ -54,8 +57,33 @@ const std::vector<Field<TensorReport>>& tensor_fields() {
        [](const R& t) { return py::cast(t.result.worst_analytic); }},
       {"worst_numeric", "the finite difference there (n)", Cell::value,
        [](const R& t) { return py::cast(t.result.worst_numeric); }},
-      {"verdict", "'PASS', 'KINK' (passes, with kinks) or 'FAIL'", Cell::text,
+      {"verdict", "'PASS', 'KINK' (passes, with kinks), 'INCONCLUSIVE' or 'FAIL'", Cell::text,
        [](const R& t) { return py::cast(check::to_string(t.result.verdict())); }},
+      {"inconclusive_reason", "why the inconclusive elements are ('' when there are none)", Cell::note,
+       [](const R& t) { return py::cast(t.result.inconclusive_reason); }},
+      {"diagnosis", "the kind of mistake a failing tensor shows (a Diagnosis), None when it does not fail",
+       Cell::note, [](const R& t) {
+         return t.result.diagnosis.pattern == check::Pattern::none ? py::none() : py::cast(t.result.diagnosis);
+       }},
+  };
+  return fields;
+}
+
+const std::vector<Field<check::Diagnosis>>& diagnosis_fields() {
+  using R = check::Diagnosis;
+  static const std::vector<Field<R>> fields = {
+      {"pattern", "'sign', 'scale', 'transpose', 'mask', 'reduction', 'missing term', 'only at kinks', "
+                  "'contract' or 'no known pattern'",
+       Cell::text, [](const R& d) { return py::cast(check::to_string(d.pattern)); }},
+      {"summary", "one line: the pattern, its constant and the evidence, in gradlab's orientation "
+                  "(its rows are the array's last axis, its columns the rest: the samples)",
+       Cell::text, [](const R& d) { return py::cast(d.summary); }},
+      {"constant", "the fitted c of a sign or scale (NaN otherwise)", Cell::value,
+       [](const R& d) { return py::cast(d.constant); }},
+      {"spread", "the spread of A_i / N_i around c (NaN otherwise)", Cell::error,
+       [](const R& d) { return py::cast(d.spread); }},
+      {"explained", "the share of entries the pattern explains", Cell::error,
+       [](const R& d) { return py::cast(d.explained); }},
   };
   return fields;
 }
@@ -96,10 +124,16 @@ const std::vector<Field<CheckReport>>& check_fields() {
        [](const R& r) { return py::cast(r.tensors); }},
       {"contract", "backward's contract (ContractReport)", Cell::text,
        [](const R& r) { return py::cast(ContractReport{r.result.contract}); }},
-      {"verdict", "'FAIL' if a tensor fails or the contract breaks, else 'KINK' or 'PASS'", Cell::text,
-       [](const R& r) { return py::cast(check::to_string(r.result.verdict())); }},
-      {"ok", "True unless the verdict is 'FAIL'", Cell::text,
-       [](const R& r) { return py::cast(r.result.verdict() != check::Verdict::fail); }},
+      {"certified_error", "check_directional: a gradient error of at least this relative size is caught "
+                          "with probability at least 1 - 1e-6 (NaN for the other checks)",
+       Cell::error, [](const R& r) { return py::cast(r.result.certified_error); }},
+      {"verdict", "'FAIL' if a tensor fails or the contract breaks, else the first of 'INCONCLUSIVE', "
+                  "'KINK' and 'PASS' that a tensor has",
+       Cell::text, [](const R& r) { return py::cast(check::to_string(r.result.verdict())); }},
+      {"ok", "True when the verdict is 'PASS' or 'KINK'", Cell::text, [](const R& r) {
+         const check::Verdict v = r.result.verdict();
+         return py::cast(v == check::Verdict::pass || v == check::Verdict::kink);
+       }},
   };
   return fields;
 }
@@ -189,21 +223,29 @@ std::string cell_text(const py::object& value, Cell cell) {
   switch (cell) {
     case Cell::error: return text::sci(value.cast<double>());
     case Cell::value: return text::sci(value.cast<double>(), 6);
-    case Cell::text: break;
+    case Cell::text:
+    case Cell::note: break;
   }
   return py::str(value);
 }
 
-// The rows as an aligned table, one column per field.
+// The rows as an aligned table, one column per field, and the notes of a row under it.
 template <class T>
 std::string table(const std::vector<T>& rows, const std::vector<Field<T>>& fields) {
   std::vector<std::string> headers;
-  for (const Field<T>& f : fields) headers.emplace_back(f.name);
+  for (const Field<T>& f : fields)
+    if (f.cell != Cell::note) headers.emplace_back(f.name);
   text::Table out(headers);
   for (const T& row : rows) {
-    std::vector<std::string> cells;
-    for (const Field<T>& f : fields) cells.push_back(cell_text(f.get(row), f.cell));
+    std::vector<std::string> cells, notes;
+    for (const Field<T>& f : fields) {
+      const std::string cell = cell_text(f.get(row), f.cell);
+      if (f.cell != Cell::note) cells.push_back(cell);
+      else if (!cell.empty() && cell != "None") notes.push_back(std::string(f.name) + ": " + cell);
+    }
+    const std::string first = cells.empty() ? std::string() : cells.front() + ": ";
     out.add_row(std::move(cells));
+    for (const std::string& note : notes) out.add_note("^ " + first + note);
   }
   std::ostringstream s;
   out.print(s);
@@ -234,6 +276,9 @@ std::string contract_line(const check::ContractResult& c) {
 }  // namespace
 
 void bind_reports(py::module_& m) {
+  bind_class(m, "Diagnosis", "What kind of mistake a failing tensor shows (docs/checker.md).", diagnosis_fields())
+      .def("__repr__", [](const check::Diagnosis& d) { return d.summary; });
+
   bind_class(m, "TensorReport", "The comparison of one gradient (or Jacobian) with finite differences.",
              tensor_fields())
       .def("__repr__", [](const TensorReport& t) { return table(std::vector{t}, tensor_fields()); });
@@ -251,7 +296,12 @@ void bind_reports(py::module_& m) {
         return c.label + " (" + c.shape + "): " + c.method + ", " + check::to_string(c.scheme) +
                " differences at step " + text::sci(c.step) + ", atol " + text::sci(r.tolerance.atol) +
                ", rtol " + text::sci(r.tolerance.rtol) + ": " + check::to_string(c.verdict()) + "\n" +
-               table(r.tensors, tensor_fields()) + "\n" + contract_line(c.contract);
+               table(r.tensors, tensor_fields()) + "\n" + contract_line(c.contract) +
+               (std::isfinite(c.certified_error)
+                    ? "\n" + std::to_string(r.tensors.empty() ? 0 : r.tensors[0].result.rows) +
+                          " random directions catch a gradient error of relative size >= " +
+                          text::sci(c.certified_error) + " with probability >= 1 - 1e-6"
+                    : std::string());
       });
 
   bind_class(m, "TaylorPoint", "One step of the Taylor test.", taylor_point_fields())

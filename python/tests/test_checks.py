@@ -186,9 +186,14 @@ def test_options_reach_the_checker(affine):
     assert (r.scheme, r.step, r.atol, r.rtol) == ("central", 1e-4, 1e-8, 1e-6)
     r = gradlab.check_directional(forward, backward, inputs, directions=3)
     assert r.tensors[0].shape == (3,) and r.tensors[0].checked == 3
-    # A tolerance so tight that rounding fails right gradients: the option is used.
+    # A tolerance so tight that rounding fails right gradients: the option is used, and the
+    # checker calls those elements inconclusive (within the numeric value's own error).
     r = gradlab.check_vjp(forward, backward, inputs, atol=0.0, rtol=1e-15)
-    assert r.verdict == "FAIL"
+    assert r.verdict == "INCONCLUSIVE" and not r.ok
+    assert all(t.inconclusive > 0 and t.inconclusive_reason == "rounding noise" for t in r.tensors)
+    assert "^ dX: inconclusive_reason: rounding noise" in repr(r)
+    with pytest.raises(ValueError, match="check_vjp: batch = 0 must be positive"):
+        gradlab.check_vjp(forward, backward, inputs, batch=0)
 
 
 def test_the_report_reads_as_a_table_and_as_json(affine):
@@ -208,3 +213,56 @@ def test_the_report_reads_as_a_table_and_as_json(affine):
     t = report.tensors[1]
     assert set(data["tensors"][1]) == {a for a in dir(t) if not a.startswith("_") and a not in ("to_dict", "to_json")}
     assert report.to_dict()["tensors"][1]["worst_index"] == t.worst_index
+
+
+def test_a_failing_tensor_carries_its_diagnosis(affine):
+    forward, backward, inputs = affine
+
+    def sign_error(G, X, W, b):
+        grads = backward(G, X, W, b)
+        return {**grads, "X": -grads["X"]}
+
+    report = gradlab.check_vjp(forward, sign_error, inputs)
+    dX, dW = report.tensors[0], report.tensors[1]
+    assert dW.diagnosis is None
+    assert dX.diagnosis.pattern == "sign" and dX.diagnosis.constant == pytest.approx(-1.0)
+    assert dX.diagnosis.explained == 1.0
+    assert "^ dX: diagnosis: sign: analytic = -numeric" in repr(report)
+    data = json.loads(report.to_json())
+    assert data["tensors"][0]["diagnosis"]["pattern"] == "sign" and data["tensors"][1]["diagnosis"] is None
+
+
+def test_a_transposed_gradient_is_diagnosed_as_a_transpose(rng):
+    """NumPy's orientation keeps a transpose a transpose: W.T's gradient where W's belongs."""
+    X, W = rng.normal(size=(6, 4)), rng.normal(size=(4, 4))
+    report = gradlab.check_vjp(lambda X, W: X @ W, lambda G, X, W: {"X": G @ W.T, "W": (X.T @ G).T},
+                               {"X": X, "W": W})
+    assert [t.verdict for t in report.tensors] == ["PASS", "FAIL"]
+    assert report.tensors[1].diagnosis.pattern == "transpose"
+
+
+def test_the_batch_mean_is_named_for_a_loss_given_its_batch(rng):
+    """A mean loss whose backward forgets the 1/B: 'scale' with c = B, named when batch is given."""
+    T = np.eye(3)[[0, 1, 2, 0, 1]]
+    Z = rng.normal(size=(5, 3))
+
+    def loss(Z):
+        return float(np.sum((Z - T) ** 2) / 5)
+
+    def backward_without_mean(G, Z):
+        return {"Z": G * 2 * (Z - T)}
+
+    named = gradlab.check_vjp(loss, backward_without_mean, {"Z": Z}, batch=5).tensors[0].diagnosis
+    assert named.pattern == "scale" and named.constant == pytest.approx(5.0)
+    assert "= B (B = 5): the batch mean never applied" in named.summary
+    unnamed = gradlab.check_vjp(loss, backward_without_mean, {"Z": Z}).tensors[0].diagnosis
+    assert unnamed.pattern == "scale" and "B = 5" not in unnamed.summary
+
+
+def test_a_directional_check_states_what_it_certifies(affine):
+    forward, backward, inputs = affine
+    directional = gradlab.check_directional(forward, backward, inputs, directions=8)
+    assert 0 < directional.certified_error < 1e-4
+    assert "8 random directions catch a gradient error of relative size >=" in repr(directional)
+    vjp = gradlab.check_vjp(forward, backward, inputs)
+    assert np.isnan(vjp.certified_error) and json.loads(vjp.to_json())["certified_error"] is None
