@@ -55,7 +55,9 @@ py::array_t<double> float64_array(py::handle value, const std::string& who, cons
       // may be gone when static objects are destroyed).
       static const py::handle asarray = py::object(py::module_::import("numpy").attr("asarray")).release();
       a = asarray(value);
-    } catch (py::error_already_set&) {
+    } catch (py::error_already_set& e) {
+      // NumPy's refusal becomes ours; anything else (KeyboardInterrupt, MemoryError) goes on.
+      if (!e.matches(PyExc_TypeError) && !e.matches(PyExc_ValueError)) throw;
       throw py::type_error(who + ": " + what + " is a " + type + ", not an array of numbers");
     }
     origin = " (converted from a " + type + ")";

@@ -304,18 +304,22 @@ void def_check(py::module_& m, const char* name, F&& f, const char* doc, Extra&&
         py::arg("batch") = py::none(), py::arg("label") = "", doc);
 }
 
+// The Python function of a check without options of its own: run_check with `run`.
+auto check_function(const char* who, Run run) {
+  return [who, run](const py::object& forward, const py::object& backward, const py::object& inputs,
+                    const std::string& scheme, std::optional<double> step, std::optional<double> atol,
+                    std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
+                    const std::string& label) {
+    return run_check(who, run, forward, backward, inputs, scheme, step, atol, rtol, seed, batch, label);
+  };
+}
+
 }  // namespace
 
 void bind_checks(py::module_& m) {
   def_check(
       m, "check_vjp",
-      [](const py::object& forward, const py::object& backward, const py::object& inputs,
-         const std::string& scheme, std::optional<double> step, std::optional<double> atol,
-         std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
-         const std::string& label) {
-        return run_check("check_vjp", [](const auto& fn, const auto& o) { return check::check_vjp(fn, o); },
-                         forward, backward, inputs, scheme, step, atol, rtol, seed, batch, label);
-      },
+      check_function("check_vjp", [](const auto& fn, const auto& o) { return check::check_vjp(fn, o); }),
       R"(Checks backward against finite differences, element by element.
 
 forward(**inputs) returns an array Y (or a float); backward(G, **inputs) returns a dict with one
@@ -335,14 +339,7 @@ Returns a CheckReport.)");
 
   def_check(
       m, "check_jacobian",
-      [](const py::object& forward, const py::object& backward, const py::object& inputs,
-         const std::string& scheme, std::optional<double> step, std::optional<double> atol,
-         std::optional<double> rtol, std::uint64_t seed, std::optional<arma::uword> batch,
-         const std::string& label) {
-        return run_check("check_jacobian",
-                         [](const auto& fn, const auto& o) { return check::check_jacobian(fn, o); }, forward,
-                         backward, inputs, scheme, step, atol, rtol, seed, batch, label);
-      },
+      check_function("check_jacobian", [](const auto& fn, const auto& o) { return check::check_jacobian(fn, o); }),
       R"(Compares the whole Jacobian of Y with respect to each input, for small functions.
 
 Analytic row k is backward(e_k) (e_k: 1 at Y's flat element k, C order); numeric column i is the

@@ -80,6 +80,14 @@ def test_a_float32_gradient_or_output_is_refused(rng):
         gradlab.check_vjp(lambda x: x.astype(np.float32), lambda G, x: {"x": G}, {"x": x})
 
 
+def test_a_forward_that_returns_no_array(rng):
+    x = {"x": rng.normal(size=2)}
+    with pytest.raises(TypeError, match=r"check_vjp: the result of forward <lambda> is a list, not an array of numbers"):
+        gradlab.check_vjp(lambda x: [[1.0], [1.0, 2.0]], lambda G, x: {"x": G}, x)
+    with pytest.raises(TypeError, match=r"the result of forward <lambda> is object \(converted from a NoneType\)"):
+        gradlab.check_vjp(lambda x: None, lambda G, x: {"x": G}, x)
+
+
 def test_a_list_of_floats_is_an_array_but_a_list_of_ints_is_refused():
     report = gradlab.check_vjp(lambda x: x * 3, lambda G, x: {"x": 3 * G}, {"x": [1.0, 2.0]})
     assert report.verdict == "PASS"
