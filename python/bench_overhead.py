@@ -106,21 +106,24 @@ def main():
     # W2 and b2 checked (about 2,000 forward calls) and as many bare calls, alternately, in short
     # rounds: a busy machine slows both alike, and the fastest round of each is compared.
     part = {"W2": params["W2"], "b2": params["b2"]}
-    zeros_part = {"W2": np.zeros_like(params["W2"]), "b2": np.zeros_like(params["b2"])}
 
     def forward_part(W2, b2):
         return forward(params["W1"], params["b1"], W2, b2)
 
-    calls = [0]
-    gradlab.check_vjp(counted(forward_part, calls), lambda G, **p: zeros_part, part)
+    def backward_part(G, W2, b2):
+        grads = backward(G, params["W1"], params["b1"], W2, b2)
+        return {"W2": grads["W2"], "b2": grads["b2"]}
+
+    forwards, backwards = [0], [0]
+    verdict = gradlab.check_vjp(counted(forward_part, forwards), counted(backward_part, backwards), part).verdict
     bare = check = float("inf")
     for _ in range(args.rounds):
-        bare = min(bare, per_call(forward_part, part, calls[0], 1))
-        check = min(check, best_time(lambda: gradlab.check_vjp(forward_part, lambda G, **p: zeros_part, part), 1)
-                    / calls[0])
+        bare = min(bare, per_call(forward_part, part, forwards[0], 1))
+        seconds = best_time(lambda: gradlab.check_vjp(forward_part, backward_part, part), 1)
+        check = min(check, (seconds - backwards[0] * t_backward) / forwards[0])
     print(f"  check_vjp            {check * 1e6:9.1f} us per forward call against {bare * 1e6:.1f} us bare: "
-          f"{(check - bare) * 1e6:+.1f} us (W2 and b2 checked, {calls[0]:,} calls; the fastest of "
-          f"{args.rounds} alternating rounds)")
+          f"{(check - bare) * 1e6:+.1f} us, {verdict} (W2 and b2 checked, {forwards[0]:,} forward calls; "
+          f"the fastest of {args.rounds} alternating rounds)")
 
     forwards, backwards = [0], [0]
     verdict = gradlab.check_vjp(counted(forward, forwards), counted(backward, backwards), params).verdict
