@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by the checks and the test tools: a temporary folder that cleans up after
 // itself, whole-file reads and writes for building broken inputs byte by byte, the message of
-// an expected error, random labels, and whether two threads can be shown at work.
+// an expected error, random labels, the checker's table of a report, and whether two threads can
+// be shown at work.
+#include "gradlab/check/print.hpp"
 #include "gradlab/fast/blas.hpp"
 #include "gradlab/random.hpp"
 
@@ -88,6 +90,13 @@ inline arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
   for (auto& l : labels)
     l = std::min(classes - 1, static_cast<arma::uword>(uniform01(rng) * static_cast<double>(classes)));
   return labels;
+}
+
+// The checker's table of one report (check::print_table), for a test's INFO.
+inline std::string table_of(const check::CheckResult& report) {
+  std::ostringstream out;
+  check::print_table(out, {report});
+  return out.str();
 }
 
 }  // namespace gradlab::checks

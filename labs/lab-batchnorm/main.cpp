@@ -193,13 +193,19 @@ int main(int argc, char** argv) {
   int epochs = 0, default_steps = 0;
   double tolerance = 1e-8;
   app.add_option("--cifar", cifar, "CIFAR-10 binary folder (data_batch_1.bin .. 5, test_batch.bin); else MNIST");
-  app.add_option("--train-size", train_size, "training samples (quick 5000; full: MNIST 50000, CIFAR-10 45000)");
-  app.add_option("--validation-size", validation_size, "validation samples (quick 1000; full: MNIST 10000, CIFAR-10 5000)");
-  app.add_option("--test-size", test_size, "test samples (quick 1000, full 10000)");
-  app.add_option("--epochs", epochs, "epochs of the tuned MLPs (quick 2; full: MNIST 20, CIFAR-10 40)");
-  app.add_option("--default-steps", default_steps, "steps of the default MLPs (quick 500, full 1500: the assignment's)");
-  app.add_option("--tuned-batch", tuned_batch, "batch of the tuned MLPs (MNIST 100; CIFAR-10 3000, the report's)");
-  app.add_option("--tolerance", tolerance, "largest difference allowed between the three gradients (default 1e-8)");
+  app.add_option("--train-size", train_size, "training samples (quick 5000; full: MNIST 50000, CIFAR-10 45000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--validation-size", validation_size, "validation samples (quick 1000; full: MNIST 10000, CIFAR-10 5000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--test-size", test_size, "test samples (quick 1000, full 10000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--epochs", epochs, "epochs of the tuned MLPs (quick 2; full: MNIST 20, CIFAR-10 40)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--default-steps", default_steps, "steps of the default MLPs (quick 500, full 1500: the assignment's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--tuned-batch", tuned_batch, "batch of the tuned MLPs (MNIST 100; CIFAR-10 3000, the report's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--tolerance", tolerance, "largest difference allowed between the three gradients");
   return run_main(app, argc, argv, [&] {
     lab::finish_options(options);
     const bool full = options.full;

@@ -295,10 +295,10 @@ int main(int argc, char** argv) {
   arma::uword n_train = 200, n_test = 200, mini_batch = 10;
   double eta = 0.1;
   int epochs = 0;
-  app.add_option("--train", n_train, "training points (default 200)")->check(CLI::Range(2, 1000000));
-  app.add_option("--test", n_test, "test points (default 200)")->check(CLI::Range(2, 1000000));
-  app.add_option("--mini-batch", mini_batch, "the mini-batch size of Q10 (default 10)")->check(CLI::PositiveNumber);
-  app.add_option("--lr", eta, "the learning rate of the Q10 comparison (default 0.1)")->check(CLI::PositiveNumber);
+  app.add_option("--train", n_train, "training points")->check(CLI::Range(2, 1000000));
+  app.add_option("--test", n_test, "test points")->check(CLI::Range(2, 1000000));
+  app.add_option("--mini-batch", mini_batch, "the mini-batch size of Q10")->check(CLI::PositiveNumber);
+  app.add_option("--lr", eta, "the learning rate of the Q10 comparison")->check(CLI::PositiveNumber);
   app.add_option("--epochs", epochs, "epochs of every run (default: 100 quick, 1000 full)")->check(CLI::PositiveNumber);
   return run_main(app, argc, argv, [&] {
     if (app.count("--seeds") == 0) options.seeds = options.full ? 5 : 2;

@@ -156,17 +156,24 @@ int main(int argc, char** argv) {
   int epochs = 0, deep_epochs = 0;
   double momentum = 0.9;
   std::string part = "all", momentum_form = "average", decay_round = "epoch";
-  app.add_option("--train-size", train_size, "training samples (quick 5000, full 50000)");
-  app.add_option("--validation-size", validation_size, "validation samples (quick 1000, full 10000)");
-  app.add_option("--test-size", test_size, "test samples (quick 1000, full 10000)");
-  app.add_option("--batch", batch, "mini-batch size (quick 32, full 1: the report's per-sample SGD)");
-  app.add_option("--deep-batch", deep_batch, "mini-batch size of the deep models (default 32)");
+  app.add_option("--train-size", train_size, "training samples (quick 5000, full 50000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--validation-size", validation_size, "validation samples (quick 1000, full 10000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--test-size", test_size, "test samples (quick 1000, full 10000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--batch", batch, "mini-batch size (quick 32, full 1: the report's per-sample SGD)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--deep-batch", deep_batch, "mini-batch size of the deep models (32)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--hidden", hidden_sizes, "hidden sizes of the deep sweep (quick 25 100, full 10 25 50 100)");
   app.add_option("--depths", depths,
                  "numbers of hidden layers of 100 (ReLU) besides the 2-layer sweep (full 1 3; quick none; 2 adds nothing)");
-  app.add_option("--epochs", epochs, "epochs of each linear model (quick 3, full 5)");
-  app.add_option("--deep-epochs", deep_epochs, "epochs of each deep model (quick 3, full 5)");
-  app.add_option("--momentum", momentum, "the momentum of the 'momentum on' runs (default 0.9)");
+  app.add_option("--epochs", epochs, "epochs of each linear model (quick 3, full 5)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--deep-epochs", deep_epochs, "epochs of each deep model (quick 3, full 5)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--momentum", momentum, "the momentum of the 'momentum on' runs");
   app.add_option("--momentum-form", momentum_form,
                  "average: m = b m + (1-b) g, the report's weighted average (default); heavy-ball: v = b v + g")
       ->check(CLI::IsMember({"average", "heavy-ball"}));

@@ -1,5 +1,6 @@
 #include "gradlab/nn/differentiable.hpp"
 
+#include "gradlab/check/function.hpp"
 #include "gradlab/nn/batchnorm.hpp"
 #include "gradlab/nn/dropout.hpp"
 #include "gradlab/shape.hpp"
@@ -82,6 +83,14 @@ check::Differentiable differentiable(Layer& layer, const arma::mat& X) {
   };
   fn.owner = state;
   return fn;
+}
+
+check::CheckResult check_layer(Layer& layer, const arma::mat& X, const check::Options& options) {
+  const check::Differentiable fn = differentiable(layer, X);
+  check::CheckResult r = check::check_vjp(fn, options);
+  r.label = layer.name();
+  r.shape = check::shapes_of(fn);
+  return r;
 }
 
 check::Differentiable differentiable(Sequential& net, Loss& loss, const arma::mat& X,

@@ -35,6 +35,11 @@ namespace gradlab::nn {
 // G over the whole batch, so the coupling between samples (batch norm) is exercised.
 check::Differentiable differentiable(Layer& layer, const arma::mat& X);
 
+// The layer check in one call, for gradlab's layers and a user's own Layer subclass alike:
+// check_vjp of differentiable(layer, X), the report labelled with layer.name() and the shapes
+// of X and of every parameter ("X 3x6, W 4x3, b 4x1").
+check::CheckResult check_layer(Layer& layer, const arma::mat& X, const check::Options& options = {});
+
 // A whole network with its loss, on a fixed batch. X: in x B, labels: B.
 // inputs: "X", then every parameter ("0.W", "0.b", ...);
 // forward() = [ loss.forward(net.forward(X), labels) ]: the scalar loss as a 1x1 matrix;
