@@ -141,6 +141,13 @@ TEST_CASE("diagnosis: a scale names its constant, and B or 1/B as the batch mean
   }
 }
 
+TEST_CASE("diagnosis: a gradient that is zero up to rounding is missing, not a scale", "[diagnosis]") {
+  const auto fn = affine(4, 3, 5, [](ops::AffineGrads& g, const arma::mat&, const Inputs&) { g.dW *= 1e-17; });
+  const check::Diagnosis d = diagnosis_of(fn, "dW");
+  CHECK(d.pattern == Pattern::missing_term);
+  CHECK(says(d, "the whole gradient is missing"));
+}
+
 TEST_CASE("diagnosis: transpose, of a square gradient or of W in dX", "[diagnosis]") {
   // dW returned transposed: (dY X^T)^T, W square.
   const auto square = affine(4, 4, 6, [](ops::AffineGrads& g, const arma::mat&, const Inputs&) { g.dW = arma::mat(g.dW.t()); });

@@ -115,7 +115,7 @@ std::optional<Diagnosis> sign_or_scale(const Evidence& e, const ScaleFit& f) {
     meaning = " = 1/B (B = " + std::to_string(e.batch) + "): the batch mean applied twice";
   else if (e.batch >= 2 && std::abs(f.c / B - 1.0) <= 1e-4)
     meaning = " = B (B = " + std::to_string(e.batch) + "): the batch mean never applied";
-  if (f.c == 0.0)
+  if (std::abs(f.c) <= 1e-10)  // zero up to rounding: nothing of the gradient is there
     return found(Pattern::missing_term, "analytic is zero: the whole gradient is missing",
                  f.explained, f.c, f.spread);
   return found(Pattern::scale, "analytic = c numeric, c = " + figure(f.c, 6) + meaning + evidence,
