@@ -464,6 +464,11 @@ TEST_CASE("network directional check: 784-100-10 at batch 8", "[checker][network
 
 namespace {
 
+// Every parameter drawn from N(0, 1).
+void randomise(nn::Sequential& net, Rng& rng) {
+  for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+}
+
 // dX = W dY instead of W^T dY (W square, so the shape is right): the classic missing transpose.
 class TransposeBugLinear : public nn::Linear {
  public:
@@ -502,7 +507,7 @@ TEST_CASE("bisection: a bug in layer 2 of a 4-layer net is found there, with its
   net.add(std::make_unique<TransposeBugLinear>(4, 4));
   net.add(std::make_unique<nn::Tanh>());
   net.add(std::make_unique<nn::Linear>(4, 3));
-  for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+  randomise(net, rng);
 
   REQUIRE(nn::check_network(net, loss, X, labels).verdict() == Verdict::fail);
   const nn::Bisection b = nn::bisect_network(net, loss, X, labels);
@@ -519,7 +524,7 @@ TEST_CASE("bisection: a bug in layer 2 of a 4-layer net is found there, with its
   right.add(std::make_unique<nn::Linear>(4, 4));
   right.add(std::make_unique<nn::Tanh>());
   right.add(std::make_unique<nn::Linear>(4, 3));
-  for (gradlab::Parameter& p : right.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+  randomise(right, rng);
   CHECK_FALSE(nn::bisect_network(right, loss, X, labels).found);
 }
 
@@ -534,7 +539,7 @@ TEST_CASE("bisection: a bug in a BatchNorm layer is found there as a missing ter
   net.add(std::make_unique<MeanBugBatchNorm>(5));
   net.add(std::make_unique<nn::Tanh>());
   net.add(std::make_unique<nn::Linear>(5, 2));
-  for (gradlab::Parameter& p : net.parameters()) *p.value = random_normal(p.value->n_rows, p.value->n_cols, rng);
+  randomise(net, rng);
 
   REQUIRE(nn::check_network(net, loss, X, labels).verdict() == Verdict::fail);
   const nn::Bisection b = nn::bisect_network(net, loss, X, labels);

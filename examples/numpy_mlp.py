@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Report 003's NumPy MLP, checked with gradlab.
 
-Report 003 (../shared/reports/003_*.txt, section 1) builds a classifier from four NumPy modules,
+Report 003 (section 1) builds a classifier from four NumPy modules,
 linear, ReLU, softmax and cross-entropy, with the batch in rows and gradients as row vectors:
 
     linear         x~ = x W^T + b, x (B, in), W (out, in), b (out,)

@@ -259,20 +259,18 @@ std::optional<Diagnosis> missing_term(const Evidence& e, const arma::uvec& u) {
   }
   for (const Related& r : e.related) {
     if (arma::size(r.value) != arma::size(R)) continue;
-    if (R.n_cols >= 4 && explains(fitted(true, {&r.value}))) {
-      const double s = fitted(true, {&r.value});
+    const double along_rows = R.n_cols >= 4 ? fitted(true, {&r.value}) : 0.0;
+    if (explains(along_rows))
       return found(Pattern::missing_term,
                    "analytic - numeric = a_i + k_i " + r.name + " along each row i: a term along " +
-                       r.name + " is missing or extra (explains " + percent(s) + ")",
-                   s);
-    }
-    if (R.n_rows >= 3 && explains(fitted(false, {&r.value}))) {
-      const double s = fitted(false, {&r.value});
+                       r.name + " is missing or extra (explains " + percent(along_rows) + ")",
+                   along_rows);
+    const double along_columns = R.n_rows >= 3 ? fitted(false, {&r.value}) : 0.0;
+    if (explains(along_columns))
       return found(Pattern::missing_term,
                    "analytic - numeric = k_j " + r.name + " in each column j: a term along " +
-                       r.name + " is missing or extra (explains " + percent(s) + ")",
-                   s);
-    }
+                       r.name + " is missing or extra (explains " + percent(along_columns) + ")",
+                   along_columns);
   }
   return std::nullopt;
 }
