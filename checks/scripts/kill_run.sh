@@ -1,5 +1,5 @@
 #!/bin/sh
-# kill_run.sh TRAIN LAB_DISK ROBUST_FILES WORK
+# kill_run.sh TRAIN LAB_DISK ROBUST_FILES WORK   (LAB_DISK empty: the labs are not built; train alone)
 # Results are written atomically (a temporary, then a rename) and history.csv is rewritten after
 # every evaluation, so a run killed with SIGKILL at any moment leaves every result file either
 # absent or complete: history.csv with its header and whole rows, summary.json that parses. A
@@ -36,6 +36,7 @@ rows=$(($(wc -l <"$out/history.csv") - 1))
 echo "train: the run killed last kept $rows evaluations"
 
 # lab-disk, killed during its first network.
+[ -n "$lab" ] || { echo "lab-disk: not built, not checked"; exit 0; }
 out=$work/lab-disk
 "$lab" --quick --out "$out" >/dev/null 2>&1 &
 pid=$!
