@@ -1,6 +1,7 @@
 // The Python module gradlab: the checker on Python callables (check_callables.cpp), its reports
 // (reports.cpp) and the reference ops as gradlab.ops (ops.cpp). docs/python.md is its guide.
 #include "check_callables.hpp"
+#include "grading.hpp"
 #include "ops.hpp"
 #include "reports.hpp"
 
@@ -20,4 +21,10 @@ PYBIND11_MODULE(gradlab, m) {
   gradlab::python::bind_ops(ops);
   // `import gradlab.ops` and `from gradlab.ops import relu_forward` find the submodule.
   py::module_::import("sys").attr("modules")["gradlab.ops"] = ops;
+#ifdef GRADLAB_PYTHON_EXERCISES
+  py::module_ exercises = m.def_submodule(
+      "exercises", "the exercises' grader on NumPy functions (exercises/README.md)");
+  gradlab::python::bind_exercises(exercises);
+  py::module_::import("sys").attr("modules")["gradlab.exercises"] = exercises;
+#endif
 }
