@@ -208,7 +208,11 @@ Grade verdict_of(const Exercise& e, check::CheckResult r, const char* against = 
                 number(worst) + ")";
   } else if (!r.contract.holds() && !named_failure(r)) {
     g.message = "FAIL: " + e.function + " breaks the contract of a backward pass: " +
-                r.contract.problem + ". Look at " + advice(check::Pattern::contract);
+                r.contract.problem + ". Look at " +
+                (r.contract.assigned && r.contract.repeatable
+                     ? "how dY enters: a gradient is linear in dY, so dY may only multiply (a "
+                       "choice or a mask made from dY's values breaks that)"
+                     : advice(check::Pattern::contract));
   } else {
     const check::TensorResult* named = named_failure(r);
     for (const auto& t : r.tensors) {
