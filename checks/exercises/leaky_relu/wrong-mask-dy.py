@@ -1,4 +1,4 @@
-# expect: unknown  1 or slope is chosen by the sign of dY instead of X (no entry is zeroed, so no mask shows)
+# expect: unknown  chooses between slope and 1 by the sign of dY instead of X (no entry is zeroed, so no mask shows)
 import numpy as np
 
 
