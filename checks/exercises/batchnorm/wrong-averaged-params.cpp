@@ -1,0 +1,14 @@
+// expect: scale 0.2  dgamma and dbeta averaged over the batch instead of summed (1/B twice, B = 5); dX right
+#include "exercise.hpp"
+
+exercise::BatchNormGrads batchnorm_backward(const arma::mat& dY, const arma::mat& x_hat,
+                                            const arma::vec& gamma, const arma::vec& inv_std) {
+  const double B = static_cast<double>(dY.n_cols);
+  const arma::vec dbeta = arma::sum(dY, 1);
+  const arma::vec dgamma = arma::sum(dY % x_hat, 1);
+  arma::mat dX = B * dY;
+  dX.each_col() -= dbeta;
+  dX -= x_hat.each_col() % dgamma;
+  dX.each_col() %= gamma % inv_std / B;
+  return {dX, arma::mean(dY % x_hat, 1), arma::mean(dY, 1)};
+}

@@ -1,0 +1,21 @@
+// expect: unknown  dgamma summed from dY ⊙ X instead of dY ⊙ x_hat (gamma multiplies x_hat, not X); dX, dbeta right
+#include "exercise.hpp"
+
+exercise::BatchNormGrads batchnorm_staged_backward(const arma::mat& dY, const arma::mat& X,
+                                                   const arma::vec& gamma, double eps) {
+  const double B = static_cast<double>(X.n_cols);
+  const arma::vec mean = arma::mean(X, 1);
+  const arma::mat centred = X.each_col() - mean;
+  const arma::vec var = arma::mean(arma::square(centred), 1);
+  const arma::vec inv_std = 1.0 / arma::sqrt(var + eps);
+  const arma::vec dbeta = arma::sum(dY, 1);
+  const arma::vec dgamma = arma::sum(dY % X, 1);
+  const arma::mat dx_hat = dY.each_col() % gamma;
+  const arma::vec dinv_std = arma::sum(dx_hat % centred, 1);
+  arma::mat dcentred = dx_hat.each_col() % inv_std;
+  const arma::vec dvar = -0.5 * arma::pow(var + eps, -1.5) % dinv_std;
+  dcentred += (2.0 / B) * (centred.each_col() % dvar);
+  const arma::vec dmean = -arma::sum(dcentred, 1);
+  const arma::mat dX = dcentred.each_col() + dmean / B;
+  return {dX, dgamma, dbeta};
+}

@@ -1,0 +1,6 @@
+# expect: scale 5  the 1/B of the mean over the batch is never applied (c = B, B = 5)
+import numpy as np
+
+
+def mse_backward(Y, targets):
+    return 2.0 * (Y - targets)

@@ -1,0 +1,13 @@
+// expect: unknown  tanh' written 1 - H instead of 1 - H ⊙ H (as printed at the end of report 004's Q17): dWh and dbh wrong, dWy and dby right
+#include "exercise.hpp"
+
+exercise::NetworkGrads network_backward(const arma::mat& X, const arma::uvec& labels,
+                                        const arma::mat& H, const arma::mat& probs,
+                                        const arma::mat& Wy) {
+  const double B = static_cast<double>(X.n_cols);
+  arma::mat G = probs;
+  for (arma::uword b = 0; b < labels.n_elem; ++b) G(labels(b), b) -= 1.0;
+  G /= B;
+  const arma::mat Gh = (Wy.t() * G) % (1.0 - H);
+  return {Gh * X.t(), arma::sum(Gh, 1), G * H.t(), arma::sum(G, 1)};
+}

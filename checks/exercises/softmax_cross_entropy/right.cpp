@@ -1,0 +1,8 @@
+// A correct answer: dZ = (probs - onehot(labels)) / B (report 004, Q15, with the batch mean).
+#include "exercise.hpp"
+
+arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels) {
+  arma::mat dZ = probs;
+  for (arma::uword b = 0; b < labels.n_elem; ++b) dZ(labels(b), b) -= 1.0;
+  return dZ / static_cast<double>(probs.n_cols);
+}

@@ -1,0 +1,26 @@
+import numpy as np
+
+
+def affine_backward(dY, W, X):
+    """Exercise affine: the backward pass of the affine map (a linear layer).
+
+    The forward pass computed
+        Y = W X + b        (b added to every column)
+    Return the three gradients dX = dL/dX, dW = dL/dW and db = dL/db as a tuple (dX, dW, db),
+    given the upstream gradient dY = dL/dY.
+
+    Shapes (columns are samples, B of them; matrices are 2-D float arrays):
+        dY: M x B    the gradient of the loss with respect to Y
+        W:  M x D    the weights
+        X:  D x B    the forward's input
+        returns dX: D x B,  dW: M x D,  db: 1-D array of M entries
+
+    The loss is already a mean over the batch: its 1/B is inside dY.
+
+    In the reports: report 000, eq. (5) and Sec. III-C; report 002, eqs. (16)-(19) and (27),
+    one sample at a time; report 003, eqs. (6)-(9) and (12)-(14), with gradients written as
+    rows.
+
+    Run: ./workbench exercise affine --python   (hints: ./workbench exercise affine --hint 1)
+    """
+    raise NotImplementedError("affine_backward: not implemented yet")

@@ -1,0 +1,31 @@
+import numpy as np
+
+
+def network_backward(X, labels, H, probs, Wy):
+    """Exercise network: backpropagation through a whole (small) network.
+
+    The network of report 004 (n_x = 2 inputs, n_h = 4 hidden units, n_y = 2 classes)
+    computed, for a batch X of B samples (columns) with labels y:
+        h~    = Wh X + bh          (bh added to every column)
+        H     = tanh(h~)
+        y~    = Wy H + by          (by added to every column)
+        probs = softmax(y~)        (each column on its own)
+        L     = -(1/B) sum_b log probs[y_b, b]      (the MEAN cross-entropy over the batch)
+    Return the gradients of L with respect to the four parameters, as the tuple
+    (dWh, dbh, dWy, dby).
+
+    Shapes (columns are samples, B of them):
+        X:      n_x x B     2-D float array, the inputs
+        labels: B           1-D integer array, the class index of each sample, in [0, n_y)
+        H:      n_h x B     2-D float array, the hidden layer's output, tanh(h~)
+        probs:  n_y x B     2-D float array, the output probabilities
+        Wy:     n_y x n_h   2-D float array, the output layer's weights
+        returns dWh: n_h x n_x (2-D),  dbh: n_h (1-D),  dWy: n_y x n_h (2-D),  dby: n_y (1-D)
+
+    In the reports: report 004, Q7 (the forward pass), Q15 (the gradient at y~), Q16 (Wy, by)
+    and Q17 (h~, Wh, bh), one sample at a time. Some of its printed formulas are garbled:
+    check every product against the shapes above.
+
+    Run: ./workbench exercise network --python   (hints: ./workbench exercise network --hint 1)
+    """
+    raise NotImplementedError("network_backward: not implemented yet")

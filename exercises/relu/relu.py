@@ -1,0 +1,22 @@
+import numpy as np
+
+
+def relu_backward(dY, X):
+    """Exercise relu: the backward pass of ReLU.
+
+    The forward pass computed, element by element,
+        Y = max(X, 0)
+    Return dX = dL/dX, given the upstream gradient dY = dL/dY.
+
+    Shapes (columns are samples, B of them; 2-D float arrays):
+        dY: D x B    the gradient of the loss with respect to Y
+        X:  D x B    the forward's input
+        returns dX: D x B
+
+    In the reports: report 000, Sec. III-A (the derivative of ReLU) and report 003, eq. (5)
+    (its Jacobian, a diagonal matrix). Where X is exactly 0, take the derivative to be 0, as
+    the reports do.
+
+    Run: ./workbench exercise relu --python   (hints: ./workbench exercise relu --hint 1)
+    """
+    raise NotImplementedError("relu_backward: not implemented yet")
