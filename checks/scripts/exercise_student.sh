@@ -46,7 +46,7 @@ grep -q "hint 1 of 3" "$work/hint.txt" || fail "hint 1 is not printed"
 "$exercise" tanh --file "$student/tanh.cpp" --out "$out" >"$work/sign2.txt" 2>&1
 grep -q "exercise tanh --hint 2" "$work/sign2.txt" || fail "after hint 1, hint 2 is not suggested"
 grep -q '"hints": 1' "$out/exercises/progress.json" || fail "the hint read is not in progress.json"
-grep -q '"attempts": 2' "$out/exercises/progress.json" || fail "the attempts are not counted"
+grep -q '"attempts": 3' "$out/exercises/progress.json" || fail "the attempts are not counted"
 
 echo "not json" >"$out/exercises/progress.json"
 "$exercise" tanh --hint 2 --out "$out" >"$work/hint2.txt" 2>&1 || fail "an unreadable progress file stops the program"

@@ -1,4 +1,4 @@
-# expect: unknown  chooses between slope and 1 by the sign of dY instead of X (no entry is zeroed, so no mask shows)
+# expect: contract  chooses between slope and 1 by the sign of dY instead of X: the gradient is then not linear in dY
 import numpy as np
 
 

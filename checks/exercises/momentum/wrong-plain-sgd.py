@@ -1,4 +1,4 @@
-# expect: unknown  the velocity is ignored: a plain SGD step W -= lr dW
+# expect: missing_term  the velocity is ignored: a plain SGD step W -= lr dW
 import numpy as np
 
 
