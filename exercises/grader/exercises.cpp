@@ -418,12 +418,12 @@ std::vector<Exercise> make_all() {
   std::vector<Exercise> all;
 
   all.push_back(activation("relu", "relu_backward", "ReLU's backward pass",
-                           "report 000, section III.A", "docs/derivations/relu.md", "X",
+                           "report 000, Sec. III-A; report 003, eq. (5)", "docs/derivations/relu.md", "X",
                            ops::relu_forward, ops::relu_backward, 101));
   {
     const double slope = 0.1;
     Exercise e{"leaky_relu", "leaky_relu_backward", "leaky ReLU's backward pass",
-               "report 001, section II, eq. (4)", "docs/derivations/leaky_relu.md",
+               "report 001, eq. (4)", "docs/derivations/leaky_relu.md",
                {"dY", "X", "slope"}, {"dX"}, {}, {}};
     e.reference = [](const Arguments& a) {
       return Answer{ops::leaky_relu_backward(a[0].value, a[1].value, a[2].value(0))};
@@ -444,14 +444,14 @@ std::vector<Exercise> make_all() {
     all.push_back(e);
   }
   all.push_back(activation("tanh", "tanh_backward", "tanh's backward pass",
-                           "report 000, section III.B; report 004, Q17", "docs/derivations/tanh.md",
+                           "report 000, Sec. III-B; report 004, Q17", "docs/derivations/tanh.md",
                            "Y", ops::tanh_forward, ops::tanh_backward, 103));
   all.push_back(activation("sigmoid", "sigmoid_backward", "the sigmoid's backward pass",
-                           "report 001, section II", "docs/derivations/sigmoid.md", "Y",
+                           "report 000, eq. (2)", "docs/derivations/sigmoid.md", "Y",
                            ops::sigmoid_forward, ops::sigmoid_backward, 104));
   {
     Exercise e{"affine", "affine_backward", "the affine map's backward pass (dX, dW, db)",
-               "report 000, section III.C; report 003, eq. (7); report 004, Q16", "docs/derivations/affine.md",
+               "report 000, eq. (5); report 002, eqs. (16)-(19); report 003, eqs. (6)-(9), (12)-(14)", "docs/derivations/affine.md",
                {"dY", "W", "X"}, {"dX", "dW", "db"}, {}, {}};
     e.reference = [](const Arguments& a) {
       const ops::AffineGrads g = ops::affine_backward(a[0].value, a[1].value, a[2].value);
@@ -520,7 +520,7 @@ std::vector<Exercise> make_all() {
   }
   {
     Exercise e{"cross_entropy", "cross_entropy_backward", "cross-entropy on probabilities",
-               "report 003, question 1.1 a)", "docs/derivations/cross_entropy.md",
+               "report 003, eqs. (1)-(2)", "docs/derivations/cross_entropy.md",
                {"probs", "targets"}, {"dprobs"}, {}, {}};
     e.reference = [](const Arguments& a) {
       return Answer{ops::cross_entropy_backward(a[0].value, a[1].value)};
@@ -544,7 +544,7 @@ std::vector<Exercise> make_all() {
   }
   {
     Exercise e{"nll", "nll_backward", "the negative log-likelihood on log-probabilities",
-               "report 000, section III.D", "docs/derivations/nll.md",
+               "report 000, Sec. III-D", "docs/derivations/nll.md",
                {"logprobs", "labels"}, {"dlogprobs"}, {}, {}};
     e.reference = [](const Arguments& a) {
       return Answer{ops::nll_backward(a[0].value, labels_of(a[1]))};
@@ -568,7 +568,7 @@ std::vector<Exercise> make_all() {
   }
   {
     Exercise e{"mse", "mse_backward", "the mean squared error",
-               "report 001, section II", "docs/derivations/mse.md", {"Y", "targets"},
+               "report 001, eq. (7)", "docs/derivations/mse.md", {"Y", "targets"},
                {"dY"}, {}, {}};
     e.reference = [](const Arguments& a) {
       return Answer{ops::mse_backward(a[0].value, a[1].value)};
@@ -596,7 +596,7 @@ std::vector<Exercise> make_all() {
                staged ? "batchnorm_staged_backward" : "batchnorm_backward",
                staged ? "batch normalisation's backward pass, stage by stage"
                       : "batch normalisation's backward pass, closed form",
-               staged ? "report 003, question 3.2 a), the partials before eq. (20)" : "report 003, question 3.2 a), eq. (20)",
+               staged ? "report 003, eqs. (17)-(19)" : "report 003, eqs. (15)-(20)",
                "docs/derivations/batchnorm.md",
                staged ? std::vector<std::string>{"dY", "X", "gamma", "eps"}
                       : std::vector<std::string>{"dY", "x_hat", "gamma", "inv_std"},
@@ -645,7 +645,7 @@ std::vector<Exercise> make_all() {
   {
     const double p = 0.5;
     Exercise e{"dropout", "dropout_backward", "inverted dropout's backward pass",
-               "report 003, section 2 (dropout, p = 0.1)", "docs/derivations/dropout.md",
+               "report 003, Sec. 2", "docs/derivations/dropout.md",
                {"dY", "keep", "p"}, {"dX"}, {}, {}};
     e.reference = [](const Arguments& a) {
       return Answer{ops::dropout_backward(a[0].value, a[1].value / (1.0 - a[2].value(0)))};
@@ -670,7 +670,7 @@ std::vector<Exercise> make_all() {
   }
   {
     Exercise e{"momentum", "momentum_step", "one step of SGD with momentum",
-               "report 002, section 2.3", "lib/include/gradlab/optim/sgd.hpp",
+               "report 002, Sec. 2.3", "lib/include/gradlab/optim/sgd.hpp",
                {"W", "V", "dW", "lr", "momentum"}, {"W", "V"}, {}, {}};
     e.reference = [](const Arguments& a) {
       arma::mat W = a[0].value, V = a[1].value;
