@@ -10,7 +10,7 @@
 // and 2 on bad usage (one line on stderr).
 //
 // Pages: every *.md below DIR/docs/, DIR/README.md, DIR/labs/*/README.md,
-// DIR/benchmarks/README.md and DIR/examples/**/README.md.
+// DIR/benchmarks/README.md, DIR/examples/**/README.md and every *.md below DIR/exercises/.
 //
 // Citations are the inline code spans (`...`, as CommonMark reads them: a span may wrap to the
 // next line but not past a blank line) outside fenced code blocks, and the options in fenced
@@ -36,7 +36,7 @@
 //     `Type { a, b }`, with no space outside the parentheses and braces. Every identifier
 //     outside the parentheses (template arguments and fields included) must occur as a whole
 //     word in the C++ sources: *.cpp, *.hpp and *.h files under lib/, tools/, labs/,
-//     benchmarks/, checks/, programs/, examples/, python/ and fuzz/ (comments count, *.md files
+//     benchmarks/, checks/, programs/, examples/, python/, fuzz/ and exercises/ (comments count, *.md files
 //     do not). A trailing * (`ops::affine_*`) needs a word that begins with the rest. A bare
 //     `name`, or `a.b` without parentheses, is not a citation.
 //   - file: a span without whitespace that holds "/" or ends in .cpp .hpp .h .md .py .sh .json
@@ -88,7 +88,8 @@ const std::vector<std::string> file_extensions = {".cpp", ".hpp",  ".h",   ".md"
                                                   ".png", ".svg",  ".gp"};
 
 const std::vector<std::string> source_folders = {
-    "lib", "tools", "labs", "benchmarks", "checks", "programs", "examples", "python", "fuzz"};
+    "lib",      "tools",  "labs", "benchmarks", "checks", "programs",
+    "examples", "python", "fuzz", "exercises"};
 
 // Bad usage: one line on stderr, exit 2.
 struct UsageError : std::runtime_error {
@@ -343,6 +344,7 @@ std::vector<fs::path> pages(const fs::path& root) {
   };
   add_tree(root / "docs", false);
   add_tree(root / "examples", true);
+  add_tree(root / "exercises", false);  // the statements and hints
   for (const fs::path& file : {root / "README.md", root / "benchmarks" / "README.md"})
     if (fs::is_regular_file(file)) found.push_back(file);
   if (fs::is_directory(root / "labs"))
