@@ -41,7 +41,7 @@ MUTANTS = [
     ("lib/src/ops/log_softmax.cpp", "softmax_times_sum.each_row() %= arma::sum(dlogprobs, 0);", "softmax_times_sum.each_col() %= arma::sum(dlogprobs, 1);", "log-softmax: sum over the wrong axis"),
     ("lib/src/ops/softmax_cross_entropy.cpp", "return dlogits / static_cast<double>(probs.n_cols);", "return dlogits;", "softmax CE: 1/B dropped"),
     ("lib/src/ops/softmax_cross_entropy.cpp", "return dlogits / static_cast<double>(probs.n_cols);", "return -dlogits / static_cast<double>(probs.n_cols);", "softmax CE: sign"),
-    ("lib/src/ops/softmax_cross_entropy.cpp", "dlogits(labels(b), b) -= 1.0;", "dlogits(labels(b), b) -= 2.0;", "softmax CE: one-hot doubled"),
+    ("lib/src/ops/softmax_cross_entropy.cpp", "dlogits(labels(b), b) = -others;", "dlogits(labels(b), b) = others;", "softmax CE: the label's term without its minus"),
     ("lib/src/ops/cross_entropy.cpp", "return -targets / (probs + eps) / B;", "return targets / (probs + eps) / B;", "cross-entropy: sign"),
     ("lib/src/ops/cross_entropy.cpp", "return -targets / (probs + eps) / B;", "return -targets / (probs + eps);", "cross-entropy: 1/B dropped"),
     ("lib/src/ops/mse.cpp", "return 2.0 * (Y - targets) / B;", "return (Y - targets) / B;", "mse: factor 2 dropped"),

@@ -5,6 +5,8 @@
 
 #include "gradlab/shape.hpp"
 
+#include <cmath>
+
 namespace gradlab::autograd {
 
 namespace {
@@ -178,18 +180,36 @@ Tensor sigmoid(const Tensor& A) {
 }
 
 Tensor log_softmax(const Tensor& A) {
-  // A: C x B.  log sum_k exp(A_kb) = m_b + log sum_k exp(A_kb - m_b), m_b = max_k A_kb
+  // A: C x B.  log sum_k exp(A_kb) = m_b + log1p(r_b), m_b = max_k A_kb and r_b the sum of
+  // exp(A_kb - m_b) over the entries other than the largest (ops/log_softmax.cpp, the same
+  // arrangement: log-probabilities near 0 keep their digits).
   const arma::rowvec m = arma::max(A.data(), 0);
-  arma::mat shifted = A.data();
-  shifted.each_row() -= m;
-  arma::mat Y = shifted;
-  Y.each_row() -= arma::log(arma::sum(arma::exp(shifted), 0));
+  const arma::urowvec top = arma::index_max(A.data(), 0);
+  arma::mat Y = A.data();
+  Y.each_row() -= m;
+  arma::rowvec r(Y.n_cols, arma::fill::zeros);
+  for (arma::uword b = 0; b < Y.n_cols; ++b)
+    for (arma::uword k = 0; k < Y.n_rows; ++k)
+      if (k != top(b)) r(b) += std::exp(Y(k, b));
+  Y.each_row() -= arma::log1p(r);
   return Tensor::from_op("log_softmax", std::move(Y), {A}, [](const Node& y) {
     // dY_cb / dA_kb = 1[c = k] - softmax_kb, softmax = exp(Y):
     // dA = dY - softmax ⊙ (column sums of dY)
-    arma::mat dA = arma::exp(y.data);
+    const arma::mat softmax = arma::exp(y.data);
+    arma::mat dA = softmax;
     dA.each_row() %= arma::sum(y.grad, 0);
-    accumulate(y.inputs[0], y.grad - dA);
+    dA = y.grad - dA;
+    // At the largest probability p_k that difference cancels; with 1 - p_k = sum of the others
+    // it is dY_k (sum_{j != k} p_j) - p_k (sum_{j != k} dY_j), small accurate terms.
+    const arma::urowvec top = arma::index_max(y.data, 0);
+    for (arma::uword b = 0; b < dA.n_cols; ++b) {
+      const arma::uword k = top(b);
+      double p_others = 0.0, dy_others = 0.0;
+      for (arma::uword j = 0; j < dA.n_rows; ++j)
+        if (j != k) p_others += softmax(j, b), dy_others += y.grad(j, b);
+      dA(k, b) = y.grad(k, b) * p_others - softmax(k, b) * dy_others;
+    }
+    accumulate(y.inputs[0], dA);
   });
 }
 

@@ -83,8 +83,8 @@ bool gradient_has_shape(const std::vector<arma::mat>& grads, std::size_t t, cons
 }
 
 // Why backward gave `second` after `first` for the same G, with a third call to tell a buffer
-// that accumulates (the same increment each call) from other kept state (a constant ratio) and
-// from fresh random draws.
+// that accumulates (the same increment each call) from other kept state (a constant ratio, or
+// later calls that agree with each other) and from fresh random draws.
 std::string why_not_repeatable(const std::string& name, const arma::mat& first,
                                const arma::mat& second, const std::vector<arma::mat>& third_all,
                                std::size_t t) {
@@ -111,6 +111,9 @@ std::string why_not_repeatable(const std::string& name, const arma::mat& first,
              "gradient buffer)";
     }
   }
+  if (close(third, second))
+    return differ + ": the later calls agree with each other but not with the first, so it "
+                    "keeps state from earlier calls (e.g. a buffer or a velocity carried over)";
   return differ + ": different numbers at every call (a random draw in backward, e.g. a "
                   "fresh dropout mask?)";
 }
@@ -165,7 +168,8 @@ double directional_certified_error(int directions, double miss, const Tolerance&
   return tol.rtol / std::tan(arma::datum::pi / 2.0 * std::pow(miss, 1.0 / directions));
 }
 
-ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std::uint64_t seed) {
+ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std::uint64_t seed,
+                              const std::vector<arma::mat>* earlier) {
   ContractResult c;
   const std::vector<arma::mat> first = fn.backward(G);
   auto fail = [&c](bool& flag, const std::string& why) {
@@ -185,8 +189,15 @@ ContractResult check_contract(const Differentiable& fn, const arma::mat& G, std:
   }
   if (!c.assigned) return c;
 
-  // Run twice: the very same numbers (no hidden state, no accumulation into old buffers).
+  // Run twice: the very same numbers (no hidden state, no accumulation into old buffers), and
+  // the same as the earlier call's.
   const std::vector<arma::mat> second = fn.backward(G);
+  if (earlier && earlier->size() == first.size())
+    for (std::size_t t = 0; t < first.size() && c.repeatable; ++t)
+      if (!gradient_has_shape(*earlier, t, first[t]) ||
+          arma::any(arma::vectorise((*earlier)[t] != first[t])))
+        fail(c.repeatable,
+             why_not_repeatable("d" + fn.inputs[t].first, (*earlier)[t], first[t], second, t));
   for (std::size_t t = 0; t < first.size() && c.repeatable; ++t)
     if (second.size() != first.size() || !gradient_has_shape(second, t, first[t]) ||
         arma::any(arma::vectorise(second[t] != first[t])))
@@ -265,7 +276,7 @@ CheckResult check_vjp(const Differentiable& fn, const Options& o) {
   const arma::mat Y_shape = fn.forward();
   const arma::mat G = random_normal(Y_shape.n_rows, Y_shape.n_cols, rng);
   const std::vector<arma::mat> grads = fn.backward(G);
-  r.contract = check_contract(fn, G, o.seed + 1);
+  r.contract = check_contract(fn, G, o.seed + 1, &grads);
   const arma::mat Y0 = fn.forward();
   auto forward = [&fn] { return fn.forward(); };
   // <G, Ya - Yb>: differencing the outputs before the sum keeps the rounding error of the
@@ -366,7 +377,7 @@ CheckResult check_directional(const Differentiable& fn, int directions, const Op
   const arma::mat Y0 = fn.forward();
   const arma::mat G = random_normal(Y0.n_rows, Y0.n_cols, rng);
   const std::vector<arma::mat> grads = fn.backward(G);
-  r.contract = check_contract(fn, G, o.seed + 1);
+  r.contract = check_contract(fn, G, o.seed + 1, &grads);
   if (!r.contract.assigned) {
     TensorAccumulator acc("directions", static_cast<arma::uword>(directions), 1, tol);
     acc.add_missing(0, 0);

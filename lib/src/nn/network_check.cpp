@@ -223,7 +223,7 @@ CheckResult check_network(nn::Sequential& net, nn::Loss& loss, const arma::mat& 
   const arma::mat G = random_normal(Y_shape.n_rows, Y_shape.n_cols, rng);
   const double g = G(0, 0);  // check_vjp's upstream gradient: the scalar checked is g L
   const std::vector<arma::mat> grads = fn.backward(G);
-  r.contract = check_contract(fn, G, o.seed + 1);
+  r.contract = check_contract(fn, G, o.seed + 1, &grads);
 
   arma::mat& input = *fn.inputs[0].second;  // fn's own copy of X
   Incremental net0(net, loss, input, labels);

@@ -14,6 +14,16 @@ Layer& Sequential::add(std::unique_ptr<Layer> layer) {
   return *layers_.back();
 }
 
+std::unique_ptr<Layer> Sequential::replace(std::size_t index, std::unique_ptr<Layer> layer) {
+  require(layer != nullptr, "Sequential::replace", "the layer is null");
+  require(index < layers_.size(), "Sequential::replace",
+          "index " + std::to_string(index) + " is past the last layer, " +
+              std::to_string(layers_.size()) + " layers");
+  layer->set_mode(mode_);
+  std::swap(layer, layers_[index]);
+  return layer;
+}
+
 arma::mat Sequential::forward(const arma::mat& X) {
   // X: in x B.  Y_k = layer_k(Y_{k-1}), Y_{-1} = X
   if (layers_.empty()) return X;

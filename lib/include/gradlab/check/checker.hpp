@@ -173,8 +173,11 @@ double directional_miss_probability(double relative_error, int directions, const
 // The smallest relative error that `directions` directions catch with probability >= 1 - miss.
 double directional_certified_error(int directions, double miss, const Tolerance& tol);
 
-// Contract check alone (used by check_vjp); G is the upstream gradient.
+// Contract check alone (used by check_vjp); G is the upstream gradient. `earlier`, when given,
+// holds what an earlier backward(G) returned (the check's analytic gradients): the calls made
+// here must repeat it, so a backward whose first call is right but that keeps state for the
+// next (a velocity in the gradient buffer) is caught even when later calls agree.
 ContractResult check_contract(const Differentiable& fn, const arma::mat& G,
-                              std::uint64_t seed);
+                              std::uint64_t seed, const std::vector<arma::mat>* earlier = nullptr);
 
 }  // namespace gradlab::check

@@ -21,6 +21,9 @@ class Sequential {
  public:
   // Appends a layer (after the last one) and returns it. Throws for a null pointer.
   Layer& add(std::unique_ptr<Layer> layer);
+  // Puts `layer` in place of layer `index` and returns the one it replaces (to wrap it, or to
+  // swap in a layer of one's own). Throws for a null pointer or an index past the end.
+  std::unique_ptr<Layer> replace(std::size_t index, std::unique_ptr<Layer> layer);
 
   // X: in x B -> the last layer's output. Y_0 = layer_0(X), Y_k = layer_k(Y_{k-1}).
   arma::mat forward(const arma::mat& X);
