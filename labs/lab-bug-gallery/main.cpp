@@ -1,8 +1,9 @@
 // lab-bug-gallery: realistic backpropagation bugs, each a small wrong variant of a real
 // backward pass, kept here (never in lib/). For each bug: the checker's verdict, the largest
 // relative error, its diagnosis at the first stage that fails on its own (bisection), where the
-// error sits (a heatmap of |analytic - numeric| over the worst tensor), whether a training run
-// would have hidden it, and which checker settings catch it (the kill matrix). Study: docs/studies/bug-gallery.md.
+// error sits (a heatmap of the per-entry relative error over the worst tensor, every heatmap on
+// one colour scale), whether a training run would have hidden it, and which checker settings
+// catch it (the kill matrix). Study: docs/studies/bug-gallery.md.
 //
 // The network is small and written out here so that every bug has a place to live:
 //   X (2 x B) -> Linear 16 -> [BatchNorm] -> act -> [Dropout] -> Linear 16x16 -> act
@@ -655,7 +656,8 @@ int main(int argc, char** argv) {
       const std::string diagnosis =
           is_bug ? found.where + ": " + check::to_string(found.diagnosis.pattern) : "-";
       // Where the error sits: |analytic - numeric| element by element, every tensor, from a
-      // fresh subject. When the contract broke (state kept between calls), from the SECOND
+      // fresh subject; the worst tensor (largest max |a - n| / max |n|) is drawn, with the
+      // relative error of each entry. When the contract broke (state kept between calls), from the SECOND
       // backward call: the first one is right by construction, the second is what training uses.
       const bool second_call = !r.contract.holds();
       check::Differentiable fn = differentiable(b, check_batch, seed);
