@@ -657,8 +657,9 @@ int main(int argc, char** argv) {
           is_bug ? found.where + ": " + check::to_string(found.diagnosis.pattern) : "-";
       // Where the error sits: |analytic - numeric| element by element, every tensor, from a
       // fresh subject; the worst tensor (largest max |a - n| / max |n|) is drawn, with the
-      // relative error of each entry. When the contract broke (state kept between calls), from the SECOND
-      // backward call: the first one is right by construction, the second is what training uses.
+      // relative error of each entry. When the contract broke (state kept between calls), from
+      // the SECOND backward call: the first one is right by construction, the second is what
+      // training uses.
       const bool second_call = !r.contract.holds();
       check::Differentiable fn = differentiable(b, check_batch, seed);
       Rng g_rng(seed);
