@@ -1,8 +1,9 @@
 // lab-bug-gallery: realistic backpropagation bugs, each a small wrong variant of a real
 // backward pass, kept here (never in lib/). For each bug: the checker's verdict, the largest
 // relative error, its diagnosis at the first stage that fails on its own (bisection), where the
-// error sits (a heatmap of |analytic - numeric| over the worst tensor), whether a training run
-// would have hidden it, and which checker settings catch it (the kill matrix). Study: docs/studies/bug-gallery.md.
+// error sits (a heatmap of the per-entry relative error over the worst tensor, every heatmap on
+// one colour scale), whether a training run would have hidden it, and which checker settings
+// catch it (the kill matrix). Study: docs/studies/bug-gallery.md.
 //
 // The network is small and written out here so that every bug has a place to live:
 //   X (2 x B) -> Linear 16 -> [BatchNorm] -> act -> [Dropout] -> Linear 16x16 -> act
@@ -31,6 +32,7 @@
 #include "gradlab/text.hpp"
 #include "gradlab/train/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -494,6 +496,76 @@ bool caught_by(const Setting& s, const BugInfo& info, const data::Dataset& batch
   return r.verdict() == check::Verdict::fail;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The heatmaps. All of them share one colour scale, so that a control and a bug can be told
+// apart at a glance: the colour is log10 of the per-entry relative error that the checker reads
+// (Tolerance::relative_error: |a - n| / max(|a|, |n|, atol / rtol)), on a fixed range that is
+// never fitted to the data. The range runs from 1e-16, agreement to the last bit (exact zeros
+// are drawn there), to 10, above the largest possible value of 2. The palette is calm below the
+// checker's relative tolerance (white to pale blue). At the tolerance it breaks into orange and
+// then darkens to near-black red, so dark means wrong. The tolerance is a labelled tic with a
+// line across the colour bar. Rows and columns get integer tics at the 0-based indices that the
+// table's "where" column uses, so a one-column tensor gets the single tic 0.
+
+constexpr int heat_low = -16, heat_high = 1;  // log10 of the relative error: the colour range
+
+// The heatmap's value for one entry: log10 of its relative error, clamped to the range.
+double heat_value(double relative_error) {
+  return std::clamp(std::log10(std::max(relative_error, 1e-300)), double(heat_low), double(heat_high));
+}
+
+// "set xtics ... 0,STEP,LAST": a tic at every index of an axis of n entries (every few when n is large).
+std::string index_tics(const std::string& axis, arma::uword n) {
+  const arma::uword step = std::max<arma::uword>(1, (n + 15) / 16);
+  return "set " + axis + "tics out nomirror 0," + std::to_string(step) + "," + std::to_string(n - 1);
+}
+
+// The heatmap of one tensor's relative errors (data: NAME.csv, columns column, row,
+// log10_rel_error), rows x cols entries, under the checker's tolerance tol.
+output::Figure heatmap_figure(const std::string& name, const std::string& title, const std::string& tensor,
+                              arma::uword rows, arma::uword cols, const check::Tolerance& tol) {
+  output::Figure f;
+  f.name = name;
+  f.title = title;
+  f.xlabel = "column of " + tensor;
+  f.ylabel = "row of " + tensor;
+  f.width = 820;
+  f.height = 600;
+  const double t = std::log10(tol.rtol);
+  const std::string at = text::number(t), low = std::to_string(heat_low), high = std::to_string(heat_high);
+  // The colour bar: integer tics every 2 decades, the tolerance's own tic in their place.
+  std::string cbtics = "set cbtics out (";
+  for (int v = heat_low; v <= heat_high; v += 2)
+    if (std::abs(v - t) >= 1.0) cbtics += "'10^{" + std::to_string(v) + "}' " + std::to_string(v) + ", ";
+  cbtics += "'{/:Bold tolerance 10^{" + at + "}}' " + at + ")";
+  // Fixed geometry (screen fractions), so that the tolerance line can be drawn on the colour bar.
+  const double left = 0.10, right = 0.74, bottom = 0.11, top = 0.90, bar = 0.77, bar_width = 0.03;
+  const double tol_y = bottom + (top - bottom) * (t - heat_low) / (heat_high - heat_low);
+  const auto screen = [](double v) { return "screen " + text::number(v); };
+  f.commands = {
+      "unset grid", "unset key",
+      "set lmargin at " + screen(left), "set rmargin at " + screen(right),
+      "set bmargin at " + screen(bottom), "set tmargin at " + screen(top),
+      "set colorbox user origin " + screen(bar) + ", " + screen(bottom) + " size " + screen(bar_width) + ", " +
+          screen(top - bottom),
+      "set cbrange [" + low + ":" + high + "]", cbtics,
+      "set cblabel 'relative error per entry, |a - n| / max(|a|, |n|, " + text::number(tol.atol / tol.rtol) +
+          ") (log scale)' noenhanced",
+      // Pale below the tolerance, then orange to near-black red: dark means wrong.
+      "set palette defined (" + low + " '#ffffff', " + at + " '#c6dbef', " + at + " '#fdae6b', " +
+          text::number(t + 0.4 * (heat_high - t)) + " '#e6550d', " + text::number(t + 0.75 * (heat_high - t)) +
+          " '#a50f15', " + high + " '#3b0008')",
+      "set arrow from " + screen(bar - 0.008) + ", " + screen(tol_y) + " to " + screen(bar + bar_width + 0.008) +
+          ", " + screen(tol_y) + " nohead front lw 2 lc rgb 'black'",
+      index_tics("x", cols), index_tics("y", rows),
+      "set xrange [-0.5:" + std::to_string(cols) + "-0.5]",
+      "set yrange [" + std::to_string(rows) + "-0.5:-0.5]"};
+  // One filled box per entry (an image needs two columns at least; vectors have one).
+  f.series = {{name + ".csv", "column", "row", "log10 relative error", "boxxyerror",
+               "fs solid 1.0 border lc rgb '#d9d9d9' lc palette", "(0.5):(0.5):(column('log10_rel_error'))"}};
+  return f;
+}
+
 // Where the bisection found the bug and what it is.
 struct Finding {
   std::string where = "-";  // "linear 2: dX", or "network: dW1" when no stage fails alone
@@ -584,8 +656,10 @@ int main(int argc, char** argv) {
       const std::string diagnosis =
           is_bug ? found.where + ": " + check::to_string(found.diagnosis.pattern) : "-";
       // Where the error sits: |analytic - numeric| element by element, every tensor, from a
-      // fresh subject. When the contract broke (state kept between calls), from the SECOND
-      // backward call: the first one is right by construction, the second is what training uses.
+      // fresh subject; the worst tensor (largest max |a - n| / max |n|) is drawn, with the
+      // relative error of each entry. When the contract broke (state kept between calls), from
+      // the SECOND backward call: the first one is right by construction, the second is what
+      // training uses.
       const bool second_call = !r.contract.holds();
       check::Differentiable fn = differentiable(b, check_batch, seed);
       Rng g_rng(seed);
@@ -594,7 +668,8 @@ int main(int argc, char** argv) {
       if (second_call) analytic = fn.backward(G);
       std::size_t worst = 0;
       double worst_error = -1.0;
-      arma::mat worst_diff;
+      arma::mat worst_diff, worst_rel;
+      const check::Tolerance tol = o.effective_tolerance();
       for (std::size_t t = 0; t < fn.inputs.size(); ++t) {
         arma::mat& x = *fn.inputs[t].second;
         const arma::mat numeric =
@@ -605,6 +680,8 @@ int main(int argc, char** argv) {
           worst_error = error;
           worst = t;
           worst_diff = diff;
+          worst_rel.set_size(arma::size(diff));
+          for (arma::uword k = 0; k < diff.n_elem; ++k) worst_rel(k) = tol.relative_error(analytic[t](k), numeric(k));
         }
       }
       const std::string tensor = "d" + fn.inputs[worst].first;
@@ -614,28 +691,19 @@ int main(int argc, char** argv) {
       double max_rel = 0.0;
       for (const auto& t : r.tensors) max_rel = std::max(max_rel, t.max_rel_error);
       {
-        const arma::mat& diff = worst_diff;
-        output::Csv heat({"column", "row", "abs_error"});
-        for (arma::uword c = 0; c < diff.n_cols; ++c)
-          for (arma::uword rr = 0; rr < diff.n_rows; ++rr)
-            heat.add_row(std::vector<double>{double(c), double(rr), std::max(diff(rr, c), 1e-18)});
+        // The heatmap: the relative error of every entry of the worst tensor, on the gallery's
+        // one colour scale (heatmap_figure).
+        output::Csv heat({"column", "row", "abs_error", "rel_error", "log10_rel_error"});
+        for (arma::uword c = 0; c < worst_rel.n_cols; ++c)
+          for (arma::uword rr = 0; rr < worst_rel.n_rows; ++rr)
+            heat.add_row(std::vector<double>{double(c), double(rr), worst_diff(rr, c), worst_rel(rr, c),
+                                             heat_value(worst_rel(rr, c))});
         heat.write(options.out / ("heatmap-" + b.key + ".csv"));
-        output::Figure f;
-        f.name = "heatmap-" + b.key;
-        f.title = b.title + ": |analytic - numeric| over " + tensor + " (" + std::to_string(diff.n_rows) + "x" +
-                  std::to_string(diff.n_cols) + ")" + (second_call ? ", 2nd backward call" : "");
-        f.xlabel = "column of " + tensor;
-        f.ylabel = "row of " + tensor;
-        f.width = 760;
-        f.height = 600;
-        f.commands = {"set logscale cb", "set format cb '10^{%L}'", "set cblabel '|analytic - numeric|'",
-                      "set cbrange [1e-12:*]", "set palette rgb 21,22,23",
-                      "set xrange [-0.5:" + std::to_string(diff.n_cols) + "-0.5]",
-                      "set yrange [" + std::to_string(diff.n_rows) + "-0.5:-0.5]", "unset key"};
-        // One filled box per element (an image needs two columns at least; vectors have one).
-        f.series = {{"heatmap-" + b.key + ".csv", "column", "row", "|a - n|", "boxxyerror",
-                     "fs solid 1.0 noborder lc palette", "(0.5):(0.5):(column('abs_error'))"}};
-        lab::render_or_warn(f, options.out);
+        const std::string title = b.title + ": relative error over " + tensor + " (" + std::to_string(worst_rel.n_rows) +
+                                  "x" + std::to_string(worst_rel.n_cols) + ")" +
+                                  (second_call ? ", 2nd backward call" : "");
+        lab::render_or_warn(heatmap_figure("heatmap-" + b.key, title, tensor, worst_rel.n_rows, worst_rel.n_cols, tol),
+                            options.out);
       }
 
       const TrainResult tr = is_bug ? train_with(b, train_set, test_set, epochs, seed, options.out / ("training-" + b.key + ".csv"))
@@ -672,7 +740,10 @@ int main(int argc, char** argv) {
     // bisection) names the bug's class: "caught" when it does.
     const std::vector<Setting> setting_list = settings();
     const std::string diagnosis_label = "diagnosis names the bug";
+    // kill-matrix.csv: the figure's data, with the short mark drawn in each cell ("ALARM" for a
+    // false alarm, which the colour bar spells out); table-kill-matrix.csv has the long marks.
     output::Csv kill({"setting", "row", "value", "mark"});
+    const auto short_mark = [](const std::string& mark) { return mark == "FALSE ALARM" ? std::string("ALARM") : mark; };
     output::Csv kill_table_columns([&] {
       std::vector<std::string> c{"bug"};
       for (const Setting& s : setting_list) c.push_back(s.label);
@@ -689,7 +760,7 @@ int main(int argc, char** argv) {
         // 0 missed, 1 caught (bugs); 2 passes, 3 false alarm (controls).
         const double value = is_bug ? (fail ? 1.0 : 0.0) : (fail ? 3.0 : 2.0);
         const std::string mark = is_bug ? (fail ? "caught" : "MISSED") : (fail ? "FALSE ALARM" : "pass");
-        kill.add_row({std::to_string(j), std::to_string(i), text::number(value), mark});
+        kill.add_row({std::to_string(j), std::to_string(i), text::number(value), short_mark(mark)});
         line.push_back(mark);
         kill_json.push_back({{"row", rows[i].key}, {"setting", setting_list[j].label}, {"fails", fail}});
       }
@@ -698,7 +769,7 @@ int main(int argc, char** argv) {
         const bool right = f.diagnosis.pattern == rows[i].expected;
         const double value = is_bug ? (right ? 1.0 : 0.0) : (right ? 2.0 : 3.0);
         const std::string mark = is_bug ? (right ? "caught" : "MISSED") : (right ? "pass" : "FALSE ALARM");
-        kill.add_row({std::to_string(setting_list.size()), std::to_string(i), text::number(value), mark});
+        kill.add_row({std::to_string(setting_list.size()), std::to_string(i), text::number(value), short_mark(mark)});
         line.push_back(mark);
         kill_json.push_back({{"row", rows[i].key}, {"setting", diagnosis_label}, {"names_it", right}});
       }
@@ -708,13 +779,17 @@ int main(int argc, char** argv) {
     kill_table.write(options.out / "table-kill-matrix.csv");
     io::write_file_atomically(options.out / "table-kill-matrix.csv.title",
                                   "Kill matrix: which checker settings catch which bug (controls: no bug)\n");
+    // Readable at page size: fixed margins (screen fractions) that leave room for the longest
+    // row title on the left and for the colour bar and its labels on the right, and cells wide
+    // enough for their marks at the cells' font (checks/scripts/bug_gallery_figures.sh measures
+    // both from the script).
     output::Figure km;
     km.name = "kill-matrix";
     km.title = "Kill matrix: which checker settings catch which bug";
     km.xlabel = "checker setting";
     km.ylabel = "";
-    km.width = 1200;
-    km.height = 820;
+    km.width = 1260;
+    km.height = 800;
     std::string xtics = "set xtics rotate by 40 right (", ytics = "set ytics (";
     for (std::size_t j = 0; j < setting_list.size(); ++j)
       xtics += (j ? ", " : "") + output::gnuplot_quote(setting_list[j].label) + " " + std::to_string(j);
@@ -723,13 +798,17 @@ int main(int argc, char** argv) {
       ytics += (i ? ", " : "") + output::gnuplot_quote(rows[i].title) + " " + std::to_string(i);
     km.commands = {xtics + ")", ytics + ")", "set yrange [" + std::to_string(rows.size()) + "-0.5:-0.5]",
                    "set xrange [-0.5:" + std::to_string(setting_list.size() + 1) + "-0.5]",
+                   "set lmargin at screen 0.30", "set rmargin at screen 0.84",
+                   "set bmargin at screen 0.22", "set tmargin at screen 0.93",
+                   "set colorbox user origin screen 0.855, screen 0.60 size screen 0.02, screen 0.33",
                    "set palette maxcolors 4",
                    "set palette defined (0 '#d62728', 1 '#2ca02c', 2 '#e0e0e0', 3 '#ff7f0e')",
-                   "set cbrange [-0.5:3.5]", "set cbtics ('missed' 0, 'caught' 1, 'control passes' 2, 'false alarm' 3)",
-                   "unset key", "set grid noxtics noytics", "set bmargin 12", "set lmargin 52",
+                   "set cbrange [-0.5:3.5]",
+                   "set cbtics scale 0 ('bug missed' 0, 'bug caught' 1, 'control passes' 2, 'false alarm' 3)",
+                   "unset key", "set grid noxtics noytics",
                    "set xtics noenhanced", "set ytics noenhanced"};
     km.series = {{"kill-matrix.csv", "setting", "row", "outcome", "image", "", "value"},
-                 {"kill-matrix.csv", "setting", "row", "marks", "labels", "font ',7'", "(stringcolumn('mark'))"}};
+                 {"kill-matrix.csv", "setting", "row", "marks", "labels", "font ',8'", "(stringcolumn('mark'))"}};
     lab::render_or_warn(km, options.out);
 
     lab::write_summary(options, {{"bugs", bug_json}, {"kill_matrix", kill_json}, {"every_bug_caught", all_caught},
