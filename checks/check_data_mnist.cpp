@@ -242,6 +242,44 @@ TEST_CASE("mnist: offline, one message names the folder, the four files and the 
   CHECK(entries_in(tmp / "data") == 0);
 }
 
+TEST_CASE("mnist: GRADLAB_NO_DOWNLOAD turns load_mnist's download off, and the error says so", "[data][mnist][download]") {
+  TempFolder tmp;
+  write_small_mnist(tmp / "mirror", 10, 5);  // stand-ins: a download is tried, then refused (MD5)
+  const std::vector<std::string> mirror = {file_url(tmp / "mirror")};
+  const std::string folder = (tmp / "data").string();
+  auto reason = [&](std::ostringstream& log) -> std::string {
+    try {
+      load_mnist(folder, mirror, &log);
+    } catch (const DataUnavailable& e) {
+      return e.reason;
+    }
+    return "loaded";
+  };
+  {
+    ScopedEnvironment env("GRADLAB_NO_DOWNLOAD", "1");
+    CHECK_FALSE(downloads_allowed());
+    std::ostringstream log;
+    CHECK(reason(log) == "downloads are off: GRADLAB_NO_DOWNLOAD is set");
+    CHECK(log.str().empty());  // not a mirror asked
+    const std::string message = error_of<DataUnavailable>([&] { load_mnist(folder, mirror, nullptr); });
+    CHECK_THAT(message, Contains("MNIST is not in " + folder) && Contains("downloads are off") &&
+                            Contains("GRADLAB_DATA") && Contains("t10k-labels-idx1-ubyte"));
+    CHECK(message.find('\n') == std::string::npos);
+  }
+  for (const char* value : {"0", ""}) {  // set to 0 or empty: downloads stay on
+    ScopedEnvironment env("GRADLAB_NO_DOWNLOAD", std::string(value));
+    CHECK(downloads_allowed());
+    std::ostringstream log;
+    CHECK_THAT(reason(log), Contains("MD5"));
+    CHECK_THAT(log.str(), Contains("downloading " + mirror[0]));
+  }
+  {
+    ScopedEnvironment env("GRADLAB_NO_DOWNLOAD", std::nullopt);
+    CHECK(downloads_allowed());
+  }
+  CHECK(entries_in(tmp / "data") == 0);
+}
+
 TEST_CASE("mnist: a checksum mismatch gives the same one message and keeps nothing", "[data][mnist][download]") {
   TempFolder tmp;
   // The mirror holds small stand-ins, whose MD5s are not the published MNIST ones.

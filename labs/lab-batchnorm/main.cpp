@@ -226,8 +226,11 @@ int main(int argc, char** argv) {
       for (data::Dataset* d : {&sets->train, &sets->validation, &sets->test}) d->X.each_col() -= mean_image;
       data_name = "CIFAR-10";
     } else {
+      // Without MNIST part 1 still runs: it needs no data.
       sets = lab::load_mnist_or_skip(options, train_size ? train_size : (full ? 50000 : 5000),
-                                     validation_size ? validation_size : (full ? 10000 : 1000), options.seed);
+                                     validation_size ? validation_size : (full ? 10000 : 1000), options.seed,
+                                     {"part 1 (batch norm's backward three ways)",
+                                      "part 2 (MLPs with and without batch norm)"});
       data_name = "MNIST";
     }
 

@@ -206,10 +206,10 @@ int main(int argc, char** argv) {
     if (s.epochs < 1 || s.deep_epochs < 1) throw std::invalid_argument("--epochs and --deep-epochs must be at least 1");
     if (!(s.momentum > 0.0 && s.momentum < 1.0)) throw std::invalid_argument("--momentum must lie in (0, 1)");
 
+    auto sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
+    if (!sets) return 0;  // skipped: its one line said so, status.json says why
     std::cout << "lab-mnist-linear (report 002): " << (full ? "full" : "quick") << " mode, results in "
               << options.out.string() << '\n';
-    auto sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
-    if (!sets) return 0;
     if (s.test_size < sets->test.size()) sets->test = data::subset(sets->test, s.test_size);
     const lab::MnistSets& data = *sets;
     std::cout << "data: " << data.train.size() << " train, " << data.validation.size() << " validation, "

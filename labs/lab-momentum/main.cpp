@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     const arma::uword n_train = options.full ? 40000 : 5000, n_validation = options.full ? 10000 : 1000,
                       n_test = options.full ? 10000 : 1000;
     std::optional<lab::MnistSets> sets = lab::load_mnist_or_skip(options, n_train, n_validation, options.seed);
-    if (!sets) return 0;
+    if (!sets) return 0;  // skipped: its one line said so, status.json says why
     if (sets->test.size() > n_test) sets->test = data::subset(sets->test, n_test);
     std::cout << "lab-momentum (report 000): " << (options.full ? "full" : "quick") << " mode, "
               << sets->train.size() << " train / " << sets->validation.size() << " validation / "

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 namespace gradlab::lab {
 
@@ -38,6 +39,9 @@ void finish_options(LabOptions& o) {
   } catch (const std::exception& e) {
     throw std::invalid_argument("--out " + o.out.string() + " cannot be written: " + e.what());
   }
+  // A skip recorded by an earlier run no longer holds: this run writes its own, if it skips.
+  std::error_code ignored;
+  std::filesystem::remove(o.out / "status.json", ignored);
   // 0: the thread policy by size (gradlab/fast/blas.hpp); n: n threads everywhere.
   gradlab::fast::blas::fix_threads(o.threads);
   if (o.threads > 0) gradlab::fast::blas::set_threads(o.threads);
@@ -54,18 +58,51 @@ std::vector<std::uint64_t> seeds(const LabOptions& o) {
 }
 
 std::optional<MnistSets> load_mnist_or_skip(const LabOptions& o, arma::uword train_size,
-                                            arma::uword validation_size, std::uint64_t split_seed) {
+                                            arma::uword validation_size, std::uint64_t split_seed,
+                                            const WithoutMnist& part) {
   // Skipped only when no folder was named and the default one lacks the files (offline): a
   // folder the user named with --data or GRADLAB_DATA, or a file that is there but broken, is an
   // error that stops the lab.
+  const data::DataFolder folder = data::resolve_data_folder(o.data);
+  bool present = true;  // no mirror given: this only looks
+  try {
+    data::ensure_mnist_files(folder.path, {}, data::mnist_files(), nullptr);
+  } catch (const data::DataUnavailable&) {
+    present = false;
+  }
+  const bool downloading = !present && data::downloads_allowed();
+  // A download can take minutes on a slow network: say so first, in one line; the mirrors' and
+  // files' lines stay out of the way.
+  if (downloading)
+    std::cout << "MNIST: not in " << folder.path.string() << ", downloading it ("
+              << data::no_download_environment_variable << "=1 skips the download)" << std::endl;
+  std::ostringstream attempts;
   data::Mnist mnist;
   try {
-    mnist = data::load_mnist(o.data);
+    mnist = data::load_mnist(o.data, data::default_mnist_mirrors(), &attempts);
   } catch (const data::DataUnavailable& e) {
-    if (data::resolve_data_folder(o.data).source != "default") throw;
-    std::cout << o.name << ": skipped, MNIST is not available: " << e.what() << '\n';
+    if (folder.source != "default") throw;
+    if (downloading) std::cout << "MNIST: the download failed: " << e.reason << '\n';
+    const bool whole = part.ran.empty();
+    std::cout << o.name << ": " << (whole ? "" : part.not_run + " ") << "skipped: no MNIST (" << mnist_how << ")"
+              << (whole ? "" : "; " + part.ran + " runs") << std::endl;
+    nlohmann::json status = {{"lab", o.name},
+                             {"mode", o.full ? "full" : "quick"},
+                             {"status", whole ? "skipped" : "partial"},
+                             {"skipped", "no MNIST"},
+                             {"reason", e.reason},
+                             {"how", mnist_how},
+                             {"needs", "a folder with MNIST's four files, train-images-idx3-ubyte, "
+                                       "train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
+                                       "t10k-labels-idx1-ubyte, gzipped or not"}};
+    if (!whole) {
+      status["ran"] = part.ran;
+      status["not_run"] = part.not_run;
+    }
+    io::write_file_atomically(o.out / "status.json", status.dump(2) + "\n");
     return std::nullopt;
   }
+  if (downloading) std::cout << "MNIST: downloaded into " << folder.path.string() << '\n';
   Rng rng(split_seed);
   data::Splits s = data::split_train_validation_test(mnist.train, mnist.test, train_size,
                                                      validation_size, rng);

@@ -56,9 +56,12 @@ DataFolder resolve_data_folder(const std::string& data_option) {
   return resolve_data_folder(data_option, std::getenv(data_environment_variable));
 }
 
-MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
-                              const std::vector<std::string>& mirrors,
-                              const std::vector<RemoteFile>& files, std::ostream* log) {
+namespace {
+
+// ensure_mnist_files, or with downloads_off set (a reason), the same search without a download.
+MnistPaths find_or_download(const fs::path& folder, const std::vector<std::string>& mirrors,
+                            const std::vector<RemoteFile>& files, std::ostream* log,
+                            const std::string& downloads_off) {
   require(files.size() == 4, "data::ensure_mnist_files",
           "expected 4 files (train images, train labels, test images, test labels), got " +
               std::to_string(files.size()));
@@ -78,20 +81,39 @@ MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
       missing += (missing.empty() ? "" : ", ") + raw;
   }
   if (!missing.empty()) {
-    if (log) *log << "MNIST: " << missing << " not found in " << describe_folder(folder) << '\n';
-    try {
-      for (std::size_t i = 0; i < 4; ++i)
-        if (paths[i].empty()) paths[i] = download_verified(files[i], mirrors, folder, log);
-    } catch (const std::runtime_error& e) {
+    std::string reason = downloads_off;
+    if (reason.empty()) {
+      if (log) *log << "MNIST: " << missing << " not found in " << describe_folder(folder) << '\n';
+      try {
+        for (std::size_t i = 0; i < 4; ++i)
+          if (paths[i].empty()) paths[i] = download_verified(files[i], mirrors, folder, log);
+      } catch (const std::runtime_error& e) {
+        reason = e.what();
+      }
+    }
+    if (!reason.empty())
       throw DataUnavailable(
           "MNIST is not in " + describe_folder(folder) + " (missing: " + missing +
-          ") and could not be downloaded (" + e.what() + "). Put the four files " + names +
-          " (gzipped or not) in " + folder.string() +
-          ", or name another folder that holds them (the program's data folder, or the " +
-          data_environment_variable + " environment variable).");
-    }
+              ") and could not be downloaded (" + reason + "). Put the four files " + names +
+              " (gzipped or not) in " + folder.string() +
+              ", or name another folder that holds them (the program's data folder, or the " +
+              data_environment_variable + " environment variable).",
+          reason);
   }
   return {paths[0], paths[1], paths[2], paths[3]};
+}
+
+}  // namespace
+
+bool downloads_allowed() {
+  const char* value = std::getenv(no_download_environment_variable);
+  return value == nullptr || value[0] == '\0' || std::string(value) == "0";
+}
+
+MnistPaths ensure_mnist_files(const std::filesystem::path& folder,
+                              const std::vector<std::string>& mirrors,
+                              const std::vector<RemoteFile>& files, std::ostream* log) {
+  return find_or_download(folder, mirrors, files, log, "");
 }
 
 Mnist load_mnist_files(const MnistPaths& paths) {
@@ -111,7 +133,9 @@ Mnist load_mnist_files(const MnistPaths& paths) {
 Mnist load_mnist(const std::string& data_option, const std::vector<std::string>& mirrors,
                  std::ostream* log) {
   const DataFolder folder = resolve_data_folder(data_option);
-  return load_mnist_files(ensure_mnist_files(folder.path, mirrors, mnist_files(), log));
+  const std::string off = downloads_allowed() ? "" : std::string("downloads are off: ") +
+                                                         no_download_environment_variable + " is set";
+  return load_mnist_files(find_or_download(folder.path, mirrors, mnist_files(), log, off));
 }
 
 }  // namespace gradlab::data

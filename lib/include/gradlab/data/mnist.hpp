@@ -11,6 +11,9 @@
 // (a re-compressed copy is as good); they are read with every IDX check of idx.hpp.
 // Offline, or when no mirror gives the right bytes, loading fails with one message that says
 // which folder was searched, the four file names, and the --data / GRADLAB_DATA options.
+// With GRADLAB_NO_DOWNLOAD set (to anything but "" or "0") load_mnist downloads nothing: tests,
+// and ./workbench run once one lab found MNIST out of reach, fail at once instead of waiting on
+// the network.
 #include "gradlab/data/dataset.hpp"
 #include "gradlab/data/download.hpp"
 
@@ -18,18 +21,28 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gradlab::data {
 
 inline constexpr const char* data_environment_variable = "GRADLAB_DATA";
+inline constexpr const char* no_download_environment_variable = "GRADLAB_NO_DOWNLOAD";
 
 // Thrown when MNIST files are absent from the folder and could not be downloaded: the one case
 // a lab may skip MNIST rather than fail. A file that is present but unreadable or corrupt is a
-// plain std::runtime_error naming it.
+// plain std::runtime_error naming it. what() is the whole message; reason says in a few words
+// why nothing was downloaded (the download's error, or that downloads are off), for a status
+// line.
 struct DataUnavailable : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  DataUnavailable(const std::string& message, std::string why)
+      : std::runtime_error(message), reason(std::move(why)) {}
+  std::string reason;
 };
+
+// False when GRADLAB_NO_DOWNLOAD is set to anything but "" or "0".
+bool downloads_allowed();
+
 inline constexpr const char* default_mnist_folder = "data/mnist";
 
 // The four .gz files with the MD5 sums of the original downloads (the ones torchvision checks).
@@ -69,8 +82,8 @@ struct Mnist {
   Dataset test;   // the 10,000 images of the test file ("mnist test")
 };
 
-// Loads MNIST from the folder the rule above picks (downloading missing files from mirrors).
-// Pixels are in [0, 1], 784 features, 10 classes, labels 0-9.
+// Loads MNIST from the folder the rule above picks (downloading missing files from mirrors,
+// unless downloads_allowed() is false). Pixels are in [0, 1], 784 features, 10 classes, labels 0-9.
 Mnist load_mnist(const std::string& data_option = "",
                  const std::vector<std::string>& mirrors = default_mnist_mirrors(),
                  std::ostream* log = &std::clog);

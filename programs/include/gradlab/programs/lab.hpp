@@ -29,21 +29,33 @@ struct LabOptions {
 // Adds --data, --out, --seed, --seeds, --quick, --full, --threads to app.
 void add_options(CLI::App& app, LabOptions& options);
 
-// After parsing: default out, checks (seeds >= 1, out writable), thread setting. Throws
-// std::invalid_argument naming the option at fault.
+// After parsing: default out, checks (seeds >= 1, out writable), thread setting; removes a
+// status.json an earlier skipped run left in out. Throws std::invalid_argument naming the option
+// at fault.
 void finish_options(LabOptions& options);
 
 // The seeds a lab repeats over: seed, seed + 1, ...
 std::vector<std::uint64_t> seeds(const LabOptions& options);
 
-// Loads MNIST for a lab, or returns nothing (after printing one line saying how to provide the
-// data) when no folder was named (no --data, no GRADLAB_DATA) and data/mnist lacks the files and
-// they cannot be downloaded. A named folder without them, or a broken file, throws.
+// Loads MNIST for a lab, or returns nothing when no folder was named (no --data, no GRADLAB_DATA)
+// and data/mnist lacks the files and they cannot be downloaded (offline, or GRADLAB_NO_DOWNLOAD
+// set). Skipping, it prints one line ("lab-momentum: skipped: no MNIST (pass --data DIR or set
+// GRADLAB_DATA)") and writes out/<lab>/status.json saying why and how to run it; a lab that runs
+// the parts that need no data names them in `part`. A named folder without the files, or a
+// broken file, throws. A download is announced in one line, and its failure in another.
 struct MnistSets {
   data::Dataset train, validation, test;
 };
+struct WithoutMnist {
+  std::string ran;      // what still runs ("part 1 (...)"); empty: the whole lab is skipped
+  std::string not_run;  // what does not ("part 2 (...)")
+};
 std::optional<MnistSets> load_mnist_or_skip(const LabOptions& options, arma::uword train_size,
-                                            arma::uword validation_size, std::uint64_t split_seed);
+                                            arma::uword validation_size, std::uint64_t split_seed,
+                                            const WithoutMnist& part = {});
+
+// How to give a lab MNIST, as the skip line and status.json say it.
+inline constexpr const char* mnist_how = "pass --data DIR or set GRADLAB_DATA";
 
 // "report | ours": one row per figure the report gives, printed as an aligned table and saved
 // as out/<lab>/comparison.csv (which out/index.html shows).
