@@ -14,6 +14,7 @@
 // title in <name>.csv.title, <name>.png with its gnuplot script <name>.gp (the title is the
 // script's `set title`), README.txt.
 #include "gradlab/programs/cli.hpp"
+#include "gradlab/programs/html.hpp"
 #include "gradlab/io/files.hpp"
 #include "gradlab/output/csv.hpp"
 
@@ -36,24 +37,13 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using gradlab::html_escape;
+
 namespace {
 
 // A table with more rows than this is folded into <details>: the page stays readable.
 constexpr std::size_t folded_rows = 20;
 
-std::string escape(const std::string& text) {
-  std::string s;
-  for (char c : text) {
-    switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      default: s += c;
-    }
-  }
-  return s;
-}
 
 std::string read(const fs::path& path) {
   std::ifstream in(path);
@@ -103,7 +93,7 @@ Table csv_table(const fs::path& path) {
   while (std::getline(in, line)) {
     t.html += "<tr>";
     for (const std::string& cell : gradlab::output::parse_csv_line(line))
-      t.html += (header ? "<th>" : "<td>") + escape(cell) + (header ? "</th>" : "</td>");
+      t.html += (header ? "<th>" : "<td>") + html_escape(cell) + (header ? "</th>" : "</td>");
     t.html += "</tr>\n";
     t.rows += header ? 0 : 1;
     header = false;
@@ -115,9 +105,9 @@ Table csv_table(const fs::path& path) {
 // A titled table, folded when long.
 std::string titled_table(const std::string& title, const Table& table) {
   if (table.rows > folded_rows)
-    return "<details><summary>" + escape(title) + " (" + plural(table.rows, "row") + ")</summary>\n" +
+    return "<details><summary>" + html_escape(title) + " (" + plural(table.rows, "row") + ")</summary>\n" +
            table.html + "</details>\n";
-  return "<h3>" + escape(title) + "</h3>\n" + table.html;
+  return "<h3>" + html_escape(title) + "</h3>\n" + table.html;
 }
 
 std::string number(const json& value, const char* format) {
@@ -160,21 +150,21 @@ Verdict gradcheck_verdict(const json& j) {
 }
 
 std::string gradcheck_table(const json& j) {
-  std::string html = "<p>scheme " + escape(text_of(j, "scheme")) + ", step " + escape(j["step"].dump()) +
-                     ", tolerance |a - n| &le; " + escape(j["tolerance"]["atol"].dump()) + " + " +
-                     escape(j["tolerance"]["rtol"].dump()) + " |n|</p>\n";
+  std::string html = "<p>scheme " + html_escape(text_of(j, "scheme")) + ", step " + html_escape(j["step"].dump()) +
+                     ", tolerance |a - n| &le; " + html_escape(j["tolerance"]["atol"].dump()) + " + " +
+                     html_escape(j["tolerance"]["rtol"].dump()) + " |n|</p>\n";
   Table t{"<table>\n<tr><th>check</th><th>shapes</th><th>method</th><th>tensor</th><th>checked</th>"
           "<th>max rel err</th><th>max abs err</th><th>kinks</th><th>failed</th><th>verdict</th></tr>\n",
           0};
   for (const auto& check : j["checks"]) {
     for (const auto& tensor : check["tensors"]) {
       const std::string verdict = text_of(tensor, "verdict");
-      t.html += "<tr><td>" + escape(text_of(check, "check")) + "</td><td>" + escape(text_of(check, "shapes")) +
-                "</td><td>" + escape(text_of(check, "method")) + "</td><td>" + escape(text_of(tensor, "tensor")) +
+      t.html += "<tr><td>" + html_escape(text_of(check, "check")) + "</td><td>" + html_escape(text_of(check, "shapes")) +
+                "</td><td>" + html_escape(text_of(check, "method")) + "</td><td>" + html_escape(text_of(tensor, "tensor")) +
                 "</td><td>" + tensor["checked"].dump() + "</td><td>" + number(tensor["max_rel_error"], "%.1e") +
                 "</td><td>" + number(tensor["max_abs_error"], "%.1e") + "</td><td>" + tensor["kinks"].dump() +
-                "</td><td>" + tensor["failed"].dump() + "</td><td class=\"" + escape(verdict) + "\">" +
-                escape(verdict) + "</td></tr>\n";
+                "</td><td>" + tensor["failed"].dump() + "</td><td class=\"" + html_escape(verdict) + "\">" +
+                html_escape(verdict) + "</td></tr>\n";
       ++t.rows;
     }
   }
@@ -273,7 +263,7 @@ std::string readme_sentence(const fs::path& readme) {
 
 // Escaped, with TeX's superscripts ("10^{-1}") raised.
 std::string sentence_html(const std::string& sentence) {
-  const std::string s = escape(sentence);
+  const std::string s = html_escape(sentence);
   std::string html;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const std::size_t close = s.compare(i, 2, "^{") == 0 ? s.find('}', i) : std::string::npos;
@@ -373,17 +363,17 @@ std::string skip_line(const std::string& name, const json& status) {
   if (state == "partial") {
     std::string not_run = text_of(status, "not_run");
     if (!not_run.empty()) not_run[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(not_run[0])));
-    line = escape(not_run) + " was skipped: " + escape(why) + "; " + escape(text_of(status, "ran")) +
+    line = html_escape(not_run) + " was skipped: " + html_escape(why) + "; " + html_escape(text_of(status, "ran")) +
            " ran. To run all of it, ";
   } else {
-    line = "Skipped: " + escape(why) + ". To run it, ";
+    line = "Skipped: " + html_escape(why) + ". To run it, ";
   }
   std::string how = text_of(status, "how");
   if (how.empty()) how = "give it what it needs";
-  line += escape(how);
-  if (!text_of(status, "needs").empty()) line += " (DIR: " + escape(text_of(status, "needs")) + ")";
+  line += html_escape(how);
+  if (!text_of(status, "needs").empty()) line += " (DIR: " + html_escape(text_of(status, "needs")) + ")";
   if (text_of(status, "skipped") == "no MNIST")
-    line += ": <code>GRADLAB_DATA=DIR ./workbench run</code>, or <code>build/bin/" + escape(name) +
+    line += ": <code>GRADLAB_DATA=DIR ./workbench run</code>, or <code>build/bin/" + html_escape(name) +
             " --data DIR</code>";
   return "<p class=\"skip-line\">" + line + ".</p>\n";
 }
@@ -471,12 +461,12 @@ int main(int argc, char** argv) {
       // The tables and figures, counted for the verdict of a section that is neither.
       std::string content;
       std::size_t tables = 0, pictures = 0;
-      if (fs::exists(folder / "README.txt")) content += "<p>" + escape(read(folder / "README.txt")) + "</p>\n";
+      if (fs::exists(folder / "README.txt")) content += "<p>" + html_escape(read(folder / "README.txt")) + "</p>\n";
       if (report.is_object() && report.contains("checks") && report["checks"].is_array()) {
         content += gradcheck_table(report);
         ++tables;
       } else if (fs::exists(folder / "report.json")) {
-        content += "<p>unreadable report: " + escape((folder / "report.json").string()) + "</p>\n";
+        content += "<p>unreadable report: " + html_escape((folder / "report.json").string()) + "</p>\n";
       }
       for (const fs::path& csv : files_with(folder, ".csv")) {
         const std::string file = csv.filename().string();
@@ -491,9 +481,9 @@ int main(int argc, char** argv) {
         const std::string rel = name + "/" + png.filename().string();
         std::string title = fs::exists(script) ? gnuplot_title(script) : "";
         if (title.empty()) title = stem;
-        content += "<figure><a href=\"" + escape(fs::exists(svg) ? name + "/" + stem + ".svg" : rel) + "\"><img src=\"" +
-                   escape(rel) + "\" alt=\"" + escape(title) + "\"></a><figcaption>" + escape(title) +
-                   (fs::exists(script) ? " (<a href=\"" + escape(name + "/" + stem + ".gp") + "\">gnuplot script</a>)" : "") +
+        content += "<figure><a href=\"" + html_escape(fs::exists(svg) ? name + "/" + stem + ".svg" : rel) + "\"><img src=\"" +
+                   html_escape(rel) + "\" alt=\"" + html_escape(title) + "\"></a><figcaption>" + html_escape(title) +
+                   (fs::exists(script) ? " (<a href=\"" + html_escape(name + "/" + stem + ".gp") + "\">gnuplot script</a>)" : "") +
                    "</figcaption></figure>\n";
         ++pictures;
       }
@@ -510,8 +500,8 @@ int main(int argc, char** argv) {
                            "info"};
 
       std::string& body = section.body;
-      body += "<section id=\"" + escape(name) + "\">\n<h2>" + escape(name) + "</h2>\n<p class=\"verdict " +
-              section.verdict.state + "\">" + escape(section.verdict.text) + "</p>\n";
+      body += "<section id=\"" + html_escape(name) + "\">\n<h2>" + html_escape(name) + "</h2>\n<p class=\"verdict " +
+              section.verdict.state + "\">" + html_escape(section.verdict.text) + "</p>\n";
       if (is_lab && !source.empty()) {
         const fs::path readme = fs::path(source) / "labs" / name / "README.md";
         if (fs::exists(readme)) {
@@ -520,7 +510,7 @@ int main(int argc, char** argv) {
           if (ec || link.empty()) link = fs::absolute(readme);
           const std::string sentence = readme_sentence(readme);
           body += "<p class=\"about\">" + (sentence.empty() ? "" : sentence_html(sentence) + " ") + "(<a href=\"" +
-                  escape(link.generic_string()) + "\">labs/" + escape(name) + "/README.md</a>)</p>\n";
+                  html_escape(link.generic_string()) + "\">labs/" + html_escape(name) + "/README.md</a>)</p>\n";
         }
       }
       const std::string state = text_of(status, "status");
@@ -535,7 +525,7 @@ int main(int argc, char** argv) {
       body += content;
       for (const char* file : {"summary.json", "status.json", "history.csv"})
         if (fs::exists(folder / file))
-          body += "<p><a href=\"" + escape(name + "/" + file) + "\">" + file + "</a></p>\n";
+          body += "<p><a href=\"" + html_escape(name + "/" + file) + "\">" + file + "</a></p>\n";
       body += "</section>\n";
       if (is_lab) {
         ++labs;
@@ -579,7 +569,7 @@ int main(int argc, char** argv) {
 
     std::string header = "<table class=\"run\">\n";
     auto row = [&](const std::string& key, const std::string& value) {
-      header += "<tr><th>" + key + "</th><td>" + escape(value) + "</td></tr>\n";
+      header += "<tr><th>" + key + "</th><td>" + html_escape(value) + "</td></tr>\n";
     };
     row("mode", mode);
     row("seeds", grouped(seeds));
@@ -591,12 +581,12 @@ int main(int argc, char** argv) {
                       " ran in part, " + std::to_string(labs_skipped) + " skipped, " +
                       std::to_string(labs_failed) + " failed");
     header += "</table>\n";
-    for (const std::string& line : skip_lines) header += "<p class=\"skip-line\">" + escape(line) + "</p>\n";
+    for (const std::string& line : skip_lines) header += "<p class=\"skip-line\">" + html_escape(line) + "</p>\n";
 
     std::string contents = "<h2>Contents</h2>\n<ul class=\"toc\">\n", body;
     for (const Section& s : sections) {
-      contents += "<li><a href=\"#" + escape(s.name) + "\">" + escape(s.name) + "</a>: <span class=\"" +
-                  s.verdict.state + "\">" + escape(s.verdict.text) + "</span></li>\n";
+      contents += "<li><a href=\"#" + html_escape(s.name) + "\">" + html_escape(s.name) + "</a>: <span class=\"" +
+                  s.verdict.state + "\">" + html_escape(s.verdict.text) + "</span></li>\n";
       body += s.body;
     }
     contents += "</ul>\n";

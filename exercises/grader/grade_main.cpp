@@ -14,6 +14,7 @@
 #include "gradlab/io/files.hpp"
 #include "gradlab/output/csv.hpp"
 #include "gradlab/programs/cli.hpp"
+#include "gradlab/programs/html.hpp"
 #include "gradlab/text.hpp"
 
 #include <algorithm>
@@ -31,19 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string escape(const std::string& text) {
-  std::string s;
-  for (char c : text) {
-    switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      default: s += c;
-    }
-  }
-  return s;
-}
 
 struct Row {
   std::string student, exercise, language;
@@ -58,7 +46,7 @@ std::string summary_html(const std::vector<Row>& rows, const std::vector<std::st
       "color:#222}table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;"
       "padding:2px 8px;font-size:90%;text-align:left}th{background:#f0f0f0}.pass{background:#dfd}"
       ".fail{background:#fdd}.todo{background:#eee}</style></head><body>\n<h1>Class grades: " +
-      escape(dir.filename().string()) + "</h1>\n<p>" + std::to_string(students.size()) +
+      html_escape(dir.filename().string()) + "</h1>\n<p>" + std::to_string(students.size()) +
       " students, " + std::to_string(rows.size()) +
       " files graded. Per exercise, the mistakes the checker diagnosed, most common first: what to "
       "explain in the next lecture.</p>\n<table>\n<tr><th>exercise</th><th>files</th><th>pass</th>"
@@ -83,18 +71,18 @@ std::string summary_html(const std::vector<Row>& rows, const std::vector<std::st
       std::string names;
       for (std::size_t i = 0; i < who.size() && i < 5; ++i) names += (i ? ", " : "") + who[i];
       if (who.size() > 5) names += ", ...";
-      mistakes += "<b>" + escape(diagnosis.empty() ? "no known pattern" : diagnosis) + "</b> " +
-                  std::to_string(who.size()) + " (" + escape(names) + ")<br>";
+      mistakes += "<b>" + html_escape(diagnosis.empty() ? "no known pattern" : diagnosis) + "</b> " +
+                  std::to_string(who.size()) + " (" + html_escape(names) + ")<br>";
     }
-    html += "<tr><td>" + escape(e.name) + "</td><td>" + std::to_string(files) + "</td><td>" +
+    html += "<tr><td>" + html_escape(e.name) + "</td><td>" + std::to_string(files) + "</td><td>" +
             std::to_string(pass) + "</td><td>" + std::to_string(fail) + "</td><td>" +
             std::to_string(todo) + "</td><td>" + mistakes + "</td></tr>\n";
   }
   html += "</table>\n<h2>Every student</h2>\n<table>\n<tr><th>student</th>";
-  for (const exercises::Exercise& e : exercises::all()) html += "<th>" + escape(e.name) + "</th>";
+  for (const exercises::Exercise& e : exercises::all()) html += "<th>" + html_escape(e.name) + "</th>";
   html += "</tr>\n";
   for (const std::string& student : students) {
-    html += "<tr><td>" + escape(student) + "</td>";
+    html += "<tr><td>" + html_escape(student) + "</td>";
     for (const exercises::Exercise& e : exercises::all()) {
       std::string cell, cls;
       for (const Row& r : rows) {
@@ -105,7 +93,7 @@ std::string summary_html(const std::vector<Row>& rows, const std::vector<std::st
                 (status == "fail" ? r.grade.value("diagnosis", "fail") : status) +
                 (r.language == "python" ? " (py)" : "");
       }
-      html += "<td class=\"" + escape(cls) + "\" title=\"" + escape(cell) + "\">" + escape(cell) + "</td>";
+      html += "<td class=\"" + html_escape(cls) + "\" title=\"" + html_escape(cell) + "\">" + html_escape(cell) + "</td>";
     }
     html += "</tr>\n";
   }
