@@ -109,6 +109,14 @@ fs::path student_file(const exercises::Toolkit& kit, const std::string& name, bo
   return kit.exercises / name / (name + (python ? ".py" : ".cpp"));
 }
 
+// A path as the student typed it, or relative to where they stand when it lies below it.
+std::string shown(const fs::path& path) {
+  std::error_code error;
+  const fs::path relative = fs::relative(path, fs::current_path(error), error);
+  if (error || relative.empty() || *relative.begin() == "..") return path.string();
+  return relative.string();
+}
+
 void print_grade(const exercises::Exercise& e, const json& grade) {
   std::cout << grade.value("message", "") << "\n";
   const json& check = grade["check"];
@@ -205,7 +213,7 @@ int main(int argc, char** argv) {
       std::cout << "the library's op\n";
       grade = exercises::grade_reference(kit, name, folder / "work");
     } else {
-      std::cout << "file: " << answer.string() << "\n";
+      std::cout << "file: " << shown(answer) << "\n";
       if (!fs::is_regular_file(answer)) throw std::runtime_error("no file " + answer.string());
       grade = exercises::grade_one(kit, {name, answer}, folder / "work");
     }
@@ -217,7 +225,7 @@ int main(int argc, char** argv) {
       const int read = progress.of(name).value("hints", 0);
       if (status == "todo")
         std::cout << "Next: read the statement, exercises/" << name << "/README.md, then write "
-                  << e->function << " in " << answer.string() << ".\n";
+                  << e->function << " in " << shown(answer) << ".\n";
       else if (status == "fail")
         std::cout << "Next: "
                   << (read < 3 ? "./workbench exercise " + name + " --hint " + std::to_string(read + 1)
