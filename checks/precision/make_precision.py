@@ -54,14 +54,60 @@ case("batchnorm", "B = 8, ordinary",
      extra={"gamma": [1.5, 0.5, 1.0], "beta": [0.1, -0.2, 0.0]})
 
 
+TINY = [[1e-300, -1e-300, 3.5, -2.0]]
+case("relu", "x = +-1e-300, 3.5, -2", torch.tensor(TINY))
+case("leaky_relu", "x = +-1e-300, 3.5, -2 (slope 0.01)", torch.tensor(TINY), extra={"scalar": 0.01})
+case("affine", "W X + b with cancelling terms (1e8, -1e8)",
+     torch.tensor([[1.0, 1.0], [1e-8, 2.0], [1.0, 1.0 + 2 ** -26]]),
+     extra={"A2": [[1e8, 1.0, -1e8], [0.1, 0.2, 0.3]], "v1": [0.5, -0.25]})
+case("mse", "Y within 1e-10 of the targets",
+     torch.tensor([[0.3 + 1e-10, 0.7], [0.2, 0.1 - 3e-11]]), extra={"A2": [[0.3, 0.7 + 2e-10], [0.2, 0.1]]})
+case("nll", "log-probabilities near 0 and -700", torch.tensor([[-1e-12, -700.0], [-27.6, -1e-300]]),
+     labels=[0, 1])
+case("cross_entropy", "probabilities 1e-12 and near 1", torch.tensor([[1e-12, 0.999999], [0.5, 1e-12]]),
+     extra={"A2": [[1.0, 1.0], [0.0, 0.0]]})
+case("dropout", "p = 0.1, entries from 1e-300 to 1e8", torch.tensor([[1e-300, 1e8], [-3.0, 0.7]]),
+     extra={"A2": [[1.0, 1.0], [0.0, 1.0]], "scalar": 0.1})
+case("l2_penalty", "weights from 1e-150 to 1e100 (lambda 1e-4)", torch.tensor([[1e-150, 1e100], [-3.0, 0.5]]),
+     extra={"scalar": 1e-4})
+case("batchnorm_eval", "running statistics, an input 1e6 from its mean",
+     torch.tensor([[1e6, 2.0], [0.5, -0.25]]),
+     extra={"gamma": [1.5, 0.5], "beta": [0.1, -0.2], "v1": [3.0, 0.1], "v2": [4.0, 1e-6]})
+
+
 def run(op, X, labels, extra):
     X = X.clone().requires_grad_(True)
     if op == "softmax_cross_entropy":
         loss = F.cross_entropy(X.t(), torch.tensor(labels))  # samples in rows for torch
         loss.backward()
         return [loss.item()], X.grad, None
+    extra = extra or {}
+    if op in ("mse", "nll", "cross_entropy", "l2_penalty"):
+        if op == "mse":
+            loss = ((X - torch.tensor(extra["A2"])) ** 2).sum() / X.shape[1]
+        elif op == "nll":
+            loss = -X[torch.tensor(labels), torch.arange(X.shape[1])].sum() / X.shape[1]
+        elif op == "cross_entropy":
+            loss = -(torch.tensor(extra["A2"]) * torch.log(X + 1e-10)).sum() / X.shape[1]
+        else:
+            loss = 0.5 * extra["scalar"] * (X ** 2).sum()
+        loss.backward()
+        return [loss.item()], X.grad, None
     dY = dy_for(*X.shape)
-    if op == "tanh":
+    if op == "relu":
+        Y = torch.relu(X)
+    elif op == "leaky_relu":
+        Y = F.leaky_relu(X, extra["scalar"])
+    elif op == "affine":
+        Y = torch.tensor(extra["A2"]) @ X + torch.tensor(extra["v1"]).unsqueeze(1)
+        dY = dy_for(*Y.shape)
+    elif op == "dropout":
+        Y = X * (torch.tensor(extra["A2"]) / (1 - extra["scalar"]))  # torch's F.dropout, its mask given
+    elif op == "batchnorm_eval":
+        Y = F.batch_norm(X.t(), torch.tensor(extra["v1"]), torch.tensor(extra["v2"]),
+                         torch.tensor(extra["gamma"]), torch.tensor(extra["beta"]),
+                         training=False, eps=1e-5).t()
+    elif op == "tanh":
         Y = torch.tanh(X)
     elif op == "sigmoid":
         Y = torch.sigmoid(X)
@@ -101,6 +147,10 @@ lines = [
     "  std::vector<double> X, dY;           // dY: the upstream gradient (none for a loss)",
     "  std::vector<unsigned> labels;        // softmax_cross_entropy",
     "  std::vector<double> gamma, beta;     // batchnorm",
+    "  std::vector<double> A2;              // W (affine), targets (mse, cross_entropy), keep (dropout)",
+    "  unsigned rows2, cols2;               // A2's shape",
+    "  std::vector<double> v1, v2;          // b (affine); running mean and variance (batchnorm_eval)",
+    "  double scalar;                       // slope (leaky_relu), p (dropout), lambda (l2_penalty)",
     "  std::vector<double> torch_forward;   // Y, or the loss",
     "  std::vector<double> torch_backward;  // dX",
     "};",
@@ -115,7 +165,15 @@ for op, text, X, labels, extra in CASES:
     lines.append("       %s," % hexes(column_major(X)))
     lines.append("       %s," % (hexes(column_major(dY)) if dY is not None else "{}"))
     lines.append("       {%s}," % ", ".join(str(l) for l in (labels or [])))
-    lines.append("       %s, %s," % (hexes(extra["gamma"]) if extra else "{}", hexes(extra["beta"]) if extra else "{}"))
+    extra = extra or {}
+    lines.append("       %s, %s," % (hexes(extra["gamma"]) if "gamma" in extra else "{}",
+                                      hexes(extra["beta"]) if "beta" in extra else "{}"))
+    A2 = torch.tensor(extra["A2"]) if "A2" in extra else None
+    lines.append("       %s, %d, %d," % (hexes(column_major(A2)) if A2 is not None else "{}",
+                                         A2.shape[0] if A2 is not None else 0, A2.shape[1] if A2 is not None else 0))
+    lines.append("       %s, %s, %s," % (hexes(extra["v1"]) if "v1" in extra else "{}",
+                                         hexes(extra["v2"]) if "v2" in extra else "{}",
+                                         float(extra.get("scalar", 0.0)).hex()))
     lines.append("       %s," % hexes(fwd))
     lines.append("       %s}," % hexes(column_major(grad)))
 lines += ["  };", "  return all;", "}", "", "}  // namespace gradlab::precision", ""]

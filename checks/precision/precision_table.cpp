@@ -12,7 +12,15 @@
 // (times 2, for rounding luck). Exit status 1 when a row fails. docs/checker.md shows the table.
 #include "precision_cases.hpp"
 
+#include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/cross_entropy.hpp"
+#include "gradlab/ops/dropout.hpp"
+#include "gradlab/ops/l2_penalty.hpp"
+#include "gradlab/ops/leaky_relu.hpp"
+#include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/nll.hpp"
+#include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/sigmoid.hpp"
 #include "gradlab/ops/softmax.hpp"
@@ -70,6 +78,69 @@ Reference reference(const Case& c) {
   const QMat X = to_quad(c.X), dY = to_quad(c.dY);
   Reference r;
   const std::string op = c.op;
+  const QMat A2 = to_quad(c.A2);
+  if (op == "relu" || op == "leaky_relu" || op == "dropout") {
+    for (std::size_t i = 0; i < X.size(); ++i) {
+      // ReLU and leaky ReLU take the slope of the left side at 0 (ops/relu.hpp)
+      const quad slope = op == "dropout" ? A2[i] / (1 - quad(c.scalar))
+                         : X[i] > 0     ? quad(1)
+                         : op == "relu" ? quad(0)
+                                        : quad(c.scalar);
+      r.forward.push_back(slope * X[i]);
+      r.backward.push_back(dY[i] * slope);
+    }
+    return r;
+  }
+  if (op == "affine") {  // Y = W X + b (W: rows2 x rows), dX = W^T dY
+    const unsigned M = c.rows2;
+    r.forward.assign(M * C, 0);
+    r.backward.assign(X.size(), 0);
+    for (unsigned b = 0; b < C; ++b)
+      for (unsigned i = 0; i < M; ++i) {
+        quad y = c.v1[i];
+        for (unsigned k = 0; k < R; ++k) y += A2[k * M + i] * X[b * R + k];
+        r.forward[b * M + i] = y;
+      }
+    for (unsigned b = 0; b < C; ++b)
+      for (unsigned k = 0; k < R; ++k) {
+        quad d = 0;
+        for (unsigned i = 0; i < M; ++i) d += A2[k * M + i] * dY[b * M + i];
+        r.backward[b * R + k] = d;
+      }
+    return r;
+  }
+  if (op == "mse" || op == "nll" || op == "cross_entropy" || op == "l2_penalty") {
+    quad loss = 0;
+    for (std::size_t i = 0; i < X.size(); ++i) {
+      const unsigned b = static_cast<unsigned>(i / R), k = static_cast<unsigned>(i % R);
+      quad d = 0;
+      if (op == "mse") {  // L = (1/B) sum (Y - T)^2, dY = 2 (Y - T) / B
+        loss += (X[i] - A2[i]) * (X[i] - A2[i]) / C;
+        d = 2 * (X[i] - A2[i]) / C;
+      } else if (op == "nll") {  // L = -(1/B) sum_b logprobs_{label, b}
+        if (k == c.labels[b]) loss -= X[i] / C, d = quad(-1) / C;
+      } else if (op == "cross_entropy") {  // L = -(1/B) sum t log(p + eps), eps = 1e-10
+        const quad eps = ops::cross_entropy_default_eps;
+        loss -= A2[i] * logq(X[i] + eps) / C;
+        d = -A2[i] / (X[i] + eps) / C;
+      } else {  // L = (lambda / 2) ||W||^2, dW = lambda W
+        loss += quad(c.scalar) / 2 * X[i] * X[i];
+        d = quad(c.scalar) * X[i];
+      }
+      r.backward.push_back(d);
+    }
+    r.forward = {loss};
+    return r;
+  }
+  if (op == "batchnorm_eval") {  // the running statistics are constants
+    for (unsigned b = 0; b < C; ++b)
+      for (unsigned d = 0; d < R; ++d) {
+        const quad inv_std = 1 / sqrtq(quad(c.v2[d]) + quad(ops::batchnorm_default_eps));
+        r.forward.push_back(quad(c.gamma[d]) * (X[b * R + d] - quad(c.v1[d])) * inv_std + quad(c.beta[d]));
+        r.backward.push_back(dY[b * R + d] * quad(c.gamma[d]) * inv_std);
+      }
+    return r;
+  }
   if (op == "tanh" || op == "sigmoid") {
     for (std::size_t i = 0; i < X.size(); ++i) {
       // tanh' = 1 - tanh^2 = 1 / cosh^2; sigmoid' = s (1 - s) = e^-x / (1 + e^-x)^2
@@ -151,7 +222,34 @@ std::pair<arma::mat, arma::mat> gradlab_run(const Case& c) {
     const ops::SoftmaxCrossEntropy f = ops::softmax_cross_entropy_forward(X, labels);
     return {arma::mat{f.loss}, ops::softmax_cross_entropy_backward(f.probs, labels)};
   }
+  if (op == "mse" || op == "nll" || op == "cross_entropy" || op == "l2_penalty") {
+    const arma::mat A2 = c.A2.empty() ? arma::mat() : matrix(c.A2, c.rows2, c.cols2);
+    const arma::uvec labels = arma::conv_to<arma::uvec>::from(std::vector<arma::uword>(c.labels.begin(), c.labels.end()));
+    if (op == "mse") return {arma::mat{ops::mse_forward(X, A2)}, ops::mse_backward(X, A2)};
+    if (op == "nll") return {arma::mat{ops::nll_forward(X, labels)}, ops::nll_backward(X, labels)};
+    if (op == "cross_entropy")
+      return {arma::mat{ops::cross_entropy_forward(X, A2)}, ops::cross_entropy_backward(X, A2)};
+    return {arma::mat{ops::l2_penalty_forward(X, c.scalar)}, ops::l2_penalty_backward(X, c.scalar)};
+  }
+  if (op == "affine") {
+    const arma::mat W = matrix(c.A2, c.rows2, c.cols2);
+    const arma::mat Y = ops::affine_forward(W, arma::vec(c.v1), X);
+    return {Y, ops::affine_backward(matrix(c.dY, Y.n_rows, Y.n_cols), W, X).dX};
+  }
   const arma::mat dY = matrix(c.dY, c.rows, c.cols);
+  if (op == "relu") return {ops::relu_forward(X), ops::relu_backward(dY, X)};
+  if (op == "leaky_relu")
+    return {ops::leaky_relu_forward(X, c.scalar), ops::leaky_relu_backward(dY, X, c.scalar)};
+  if (op == "dropout") {
+    const arma::mat mask = matrix(c.A2, c.rows2, c.cols2) / (1.0 - c.scalar);  // as dropout_forward makes it
+    return {X % mask, ops::dropout_backward(dY, mask)};
+  }
+  if (op == "batchnorm_eval") {
+    const arma::vec gamma(c.gamma), beta(c.beta);
+    const ops::BatchNormForward f =
+        ops::batchnorm_forward_eval(X, gamma, beta, arma::vec(c.v1), arma::vec(c.v2));
+    return {f.Y, ops::batchnorm_backward_eval(dY, gamma, f.cache).dX};
+  }
   if (op == "tanh") {
     const arma::mat Y = ops::tanh_forward(X);
     return {Y, ops::tanh_backward(dY, Y)};
@@ -176,6 +274,9 @@ std::pair<arma::mat, arma::mat> gradlab_run(const Case& c) {
 // Why an output cannot reach 1e-12 in float64 with the op's design: the float64 limit, or "".
 std::string limit(const Case& c, bool backward) {
   const std::string op = c.op;
+  if (op == "affine" && !backward)
+    return "the sum cancels: 1e8 - 1e8 leaves the small terms, so float64 keeps eps x sum |W X| "
+           "/ |Y| of them, whatever the order of the sum";
   if (!backward) return "";
   if (op == "tanh")
     return "backward from Y: 1 - Y^2 near saturation, where Y itself is rounded (eps / (1 - Y^2)); "
@@ -205,7 +306,7 @@ int main() {
       const bool pass = ours <= target || (!why.empty() && ours <= 2.0 * theirs);
       failed += !pass;
       table.add_row({c.op, c.input,
-                     backward ? "dX" : (std::string(c.op) == "softmax_cross_entropy" ? "loss" : "Y"),
+                     backward ? "dX" : (ref.forward.size() == 1 && c.rows * c.cols > 1 ? "loss" : "Y"),
                      text::sci(ours), text::sci(theirs),
                      pass ? (ours <= target ? "PASS" : "LIMIT") : "FAIL", why});
     }
