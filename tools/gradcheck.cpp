@@ -20,6 +20,7 @@
 #include "gradlab/random.hpp"
 #include "gradlab/text.hpp"
 #include "gradlab/programs/cli.hpp"
+#include "gradlab/programs/sizes.hpp"
 #include "gradlab/io/files.hpp"
 
 #include <cstdlib>
@@ -120,17 +121,7 @@ class Planted : public nn::Layer {
 int check_network(const std::string& arch, const std::string& activation, bool batchnorm,
                   const std::string& plant, arma::uword batch, const check::Options& options,
                   std::uint64_t seed, const std::string& json_path) {
-  std::vector<arma::uword> sizes;
-  std::size_t start = 0;
-  while (start <= arch.size()) {
-    const std::size_t dash = std::min(arch.find('-', start), arch.size());
-    const std::string part = arch.substr(start, dash - start);
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || std::stoul(part) == 0)
-      throw std::invalid_argument("--network " + arch + ": sizes are positive whole numbers joined by '-', e.g. 4-8-8-3");
-    sizes.push_back(std::stoul(part));
-    start = dash + 1;
-  }
-  if (sizes.size() < 2) throw std::invalid_argument("--network " + arch + ": at least two sizes, e.g. 4-3");
+  const std::vector<arma::uword> sizes = parse_sizes(arch, "--network");
   Rng rng(seed);
   nn::Sequential net = nn::make_mlp(sizes, activation, batchnorm, 0.0, "glorot_uniform", rng);
   if (!plant.empty()) {

@@ -4,6 +4,7 @@
 // Exit status: 0 when the run completed, 1 when it diverged or failed, 2 on bad usage,
 // 130 when interrupted (what was measured is written).
 #include "gradlab/programs/cli.hpp"
+#include "gradlab/programs/sizes.hpp"
 #include "gradlab/data/mnist.hpp"
 #include "gradlab/data/split.hpp"
 #include "gradlab/data/synthetic.hpp"
@@ -21,27 +22,6 @@ using namespace gradlab;
 
 namespace {
 
-std::vector<arma::uword> parse_arch(const std::string& text) {
-  std::vector<arma::uword> sizes;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, '-')) {
-    std::size_t used = 0;
-    unsigned long value = 0;
-    try {
-      value = std::stoul(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (part.empty() || used != part.size() || value == 0 || part[0] == '+')
-      throw std::invalid_argument("--arch '" + text +
-                                  "' does not parse: give positive sizes joined by '-', e.g. 784-100-10");
-    sizes.push_back(value);
-  }
-  if (sizes.size() < 2)
-    throw std::invalid_argument("--arch '" + text + "' needs at least an input and an output size");
-  return sizes;
-}
 
 // Fails early, before any training, when a folder the run writes into cannot be written.
 void require_writable(const std::string& option, const std::filesystem::path& folder,
@@ -100,7 +80,7 @@ int main(int argc, char** argv) {
   app.add_option("--load", load, "start from this checkpoint");
 
   return run_main(app, argc, argv, [&] {
-    c.arch = parse_arch(arch);
+    c.arch = parse_sizes(arch, "--arch");
     train::validate(c);
     if (!out.empty()) require_writable("--out", out, out);
     if (!save.empty()) {  // the checkpoint is written at the end: find out now, not hours later

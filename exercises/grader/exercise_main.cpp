@@ -20,7 +20,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -43,10 +42,11 @@ class Progress {
  public:
   explicit Progress(fs::path folder) : folder_(std::move(folder)), file_(folder_ / "progress.json") {
     if (!fs::exists(file_)) return;
-    std::ifstream in(file_);
-    std::stringstream s;
-    s << in.rdbuf();
-    data_ = json::parse(s.str(), nullptr, false);
+    try {
+      data_ = json::parse(io::read_file(file_), nullptr, false);
+    } catch (const std::runtime_error&) {
+      data_ = json(nullptr);  // unreadable: set aside below like a broken one
+    }
     if (data_.is_discarded() || !data_.is_object() || !data_.contains("exercises") ||
         !data_["exercises"].is_object()) {
       const fs::path aside = folder_ / ("progress.json.unreadable-" + std::to_string(std::time(nullptr)));
@@ -62,9 +62,10 @@ class Progress {
     if (!e.is_object()) e = json::object();
     return e;
   }
-  void record(const std::string& name, bool python, const json& grade) {
+  // The exercise's latest grade in one language; an attempt when the student asked for it.
+  void record(const std::string& name, bool python, const json& grade, bool attempt = true) {
     json& e = of(name);
-    e["attempts"] = e.value("attempts", 0) + 1;
+    if (attempt) e["attempts"] = e.value("attempts", 0) + 1;
     e[python ? "python" : "cpp"] = {{"status", grade["status"]},
                                     {"diagnosis", grade["diagnosis"]},
                                     {"message", grade["message"]},
@@ -146,11 +147,7 @@ int list(const exercises::Toolkit& kit, Progress& progress, const fs::path& fold
     const exercises::Exercise& e = exercises::all()[i];
     const std::string status = Progress::listed(grades[i].value("status", ""));
     passing += status == "passing";
-    json& p = progress.of(e.name);
-    p[python ? "python" : "cpp"] = {{"status", grades[i]["status"]},
-                                    {"diagnosis", grades[i]["diagnosis"]},
-                                    {"message", grades[i]["message"]},
-                                    {"time", now_utc()}};
+    progress.record(e.name, python, grades[i], false);  // a listing is not an attempt
     table.add_row({e.name, status, grades[i].value("diagnosis", ""), e.function, e.source});
   }
   table.print(std::cout);

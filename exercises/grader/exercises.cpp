@@ -21,7 +21,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -70,6 +69,16 @@ double Grade::max_rel_error() const {
   return worst;
 }
 
+Grade stopped(const std::string& exercise, Status status, std::string problem,
+              std::string message) {
+  Grade g;
+  g.exercise = exercise;
+  g.status = status;
+  g.problem = std::move(problem);
+  g.message = std::move(message);
+  return g;
+}
+
 nlohmann::json to_json(const Grade& grade) {
   nlohmann::json j = {{"exercise", grade.exercise},
                       {"status", to_string(grade.status)},
@@ -107,15 +116,6 @@ struct Stop {  // thrown inside grading to end it with a grade
   Grade grade;
 };
 
-Grade stopped(const std::string& exercise, Status status, std::string problem,
-              std::string message) {
-  Grade g;
-  g.exercise = exercise;
-  g.status = status;
-  g.problem = std::move(problem);
-  g.message = std::move(message);
-  return g;
-}
 
 // The answer to `arguments`, checked for its count, its shapes and finite entries: `expected`
 // gives each output's name and shape.
@@ -158,23 +158,26 @@ Answer call(const Exercise& e, const Student& student, const Arguments& argument
   return answer;
 }
 
-// What to look at for each kind of mistake, whatever the exercise.
+// What to check for each kind of mistake, whatever the exercise: one sentence.
 std::string advice(check::Pattern pattern) {
   using P = check::Pattern;
   switch (pattern) {
-    case P::sign: return "a sign: compare each term's sign with the equation's";
+    case P::sign: return "compare the sign of each term with the equation's.";
     case P::scale:
-      return "a constant factor: the 1/B of the mean, a factor 2 from a square, 1/(1-p) or lr";
-    case P::transpose: return "the order of a product or a transpose: check every shape";
-    case P::mask: return "which tensor the mask (the derivative's on/off pattern) is taken from";
-    case P::reduction: return "which axis you sum over: the batch is the columns";
+      return "look for a constant factor: the 1/B of the mean (once, in the loss), a 2 from a "
+             "square, 1/(1 - p), lr.";
+    case P::transpose:
+      return "write each product's shapes beside it; one factor needs a transpose, or the other "
+             "order.";
+    case P::mask: return "see which tensor the derivative's on/off pattern is read from.";
+    case P::reduction: return "see which axis you sum over: the samples are the columns.";
     case P::missing_term:
-      return "a term of the derivative is missing: every path from the input to the loss counts";
-    case P::kinks_only: return "the value at the kink (x = 0)";
+      return "find the missing term: every path from the input to the output adds one.";
+    case P::kinks_only: return "the value at the kink (x = 0).";
     case P::contract:
-      return "the function must return fresh gradients from its arguments alone: no state, no "
-             "randomness, nothing added into an input";
-    default: return "the derivation, step by step, with the shapes written beside each line";
+      return "return fresh gradients computed from the arguments alone: no state kept between "
+             "calls, no randomness, nothing added into an argument.";
+    default: return "go through the derivation step by step, with each line's shapes beside it.";
   }
 }
 
@@ -182,17 +185,6 @@ std::string number(double x) {
   char s[32];
   std::snprintf(s, sizeof s, "%.6g", x);
   return s;
-}
-
-// The checker calls the upstream gradient G; the exercises call it dY.
-std::string in_student_names(const Exercise& e, std::string text) {
-  if (e.arguments.empty() || e.arguments[0] != "dY") return text;
-  for (const char* from : {"G > 0", "G < 0", "of G", "G^T"}) {
-    std::string to = from;
-    to.replace(to.find('G'), 1, "dY");
-    for (std::size_t at; (at = text.find(from)) != std::string::npos;) text.replace(at, std::strlen(from), to);
-  }
-  return text;
 }
 
 // `against`: what the answer is compared with ("numeric" gradients, or a "reference" rule).
@@ -208,10 +200,10 @@ Grade verdict_of(const Exercise& e, check::CheckResult r, const char* against = 
                 number(worst) + ")";
   } else if (!r.contract.holds() && !named_failure(r)) {
     g.message = "FAIL: " + e.function + " breaks the contract of a backward pass: " +
-                r.contract.problem + ". Look at " +
+                r.contract.problem + ". What to check: " +
                 (r.contract.assigned && r.contract.repeatable
-                     ? "how dY enters: a gradient is linear in dY, so dY may only multiply (a "
-                       "choice or a mask made from dY's values breaks that)"
+                     ? "how dY enters. A gradient is linear in dY, so dY may only multiply; a "
+                       "choice or a mask made from dY's values breaks that."
                      : advice(check::Pattern::contract));
   } else {
     const check::TensorResult* named = named_failure(r);
@@ -225,9 +217,9 @@ Grade verdict_of(const Exercise& e, check::CheckResult r, const char* against = 
                   " is wrong in " + std::to_string(t.failed + t.inconclusive) + " of " +
                   std::to_string(t.checked) + " entries. ";
       if (t.diagnosis.pattern != check::Pattern::none)
-        g.message += "Diagnosis: " + in_student_names(e, t.diagnosis.summary) + ". ";
+        g.message += "Diagnosis: " + t.diagnosis.summary + ". ";
       g.message += "Worst entry " + at + ": yours " + number(t.worst_analytic) + ", " + against + " " +
-                   number(t.worst_numeric) + ". Look at " + advice(t.diagnosis.pattern);
+                   number(t.worst_numeric) + ". What to check: " + advice(t.diagnosis.pattern);
       break;
     }
   }
@@ -264,6 +256,7 @@ Grade grade_derivative(const Exercise& e, const Student& student, const Setup& s
           return a;
         });
     fn.batch = s.batch;
+    fn.upstream = "dY";  // the exercises' name for it: a mask read from it says "dY > 0"
     Rng rng(11);
     const arma::mat Y = fn.forward();
     (void)fn.backward(random_normal(Y.n_rows, Y.n_cols, rng));  // the probe

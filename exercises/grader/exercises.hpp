@@ -65,6 +65,9 @@ struct Grade {
   double max_rel_error() const;
 };
 
+// A grade that no check produced: todo, or what stopped the answer (Grade::problem).
+Grade stopped(const std::string& exercise, Status status, std::string problem, std::string message);
+
 nlohmann::json to_json(const Grade& grade);
 Grade grade_from_json(const nlohmann::json& j);  // throws std::invalid_argument when malformed
 

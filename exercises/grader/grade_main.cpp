@@ -38,8 +38,39 @@ struct Row {
   json grade;
 };
 
-std::string summary_html(const std::vector<Row>& rows, const std::vector<std::string>& students,
-                         const fs::path& dir) {
+// One exercise's grades over the class: the counts, and the failures' diagnoses with the
+// students who made them, most common first.
+struct Tally {
+  std::string exercise;
+  int files = 0, pass = 0, fail = 0, todo = 0;
+  std::vector<std::pair<std::string, std::vector<std::string>>> mistakes;
+};
+
+// The exercises with at least one file, in the exercises' order.
+std::vector<Tally> tally(const std::vector<Row>& rows) {
+  std::vector<Tally> tallies;
+  for (const exercises::Exercise& e : exercises::all()) {
+    Tally t;
+    t.exercise = e.name;
+    std::map<std::string, std::vector<std::string>> by_diagnosis;
+    for (const Row& r : rows) {
+      if (r.exercise != e.name) continue;
+      ++t.files;
+      const std::string status = r.grade.value("status", "");
+      status == "pass" ? ++t.pass : status == "todo" ? ++t.todo : ++t.fail;
+      if (status == "fail") by_diagnosis[r.grade.value("diagnosis", "")].push_back(r.student);
+    }
+    if (t.files == 0) continue;
+    t.mistakes.assign(by_diagnosis.begin(), by_diagnosis.end());
+    std::stable_sort(t.mistakes.begin(), t.mistakes.end(),
+                     [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+    tallies.push_back(std::move(t));
+  }
+  return tallies;
+}
+
+std::string summary_html(const std::vector<Row>& rows, const std::vector<Tally>& tallies,
+                         const std::vector<std::string>& students, const fs::path& dir) {
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>gradlab: class "
       "grades</title>\n<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em;"
@@ -51,32 +82,18 @@ std::string summary_html(const std::vector<Row>& rows, const std::vector<std::st
       " files graded. Per exercise, the mistakes the checker diagnosed, most common first: what to "
       "explain in the next lecture.</p>\n<table>\n<tr><th>exercise</th><th>files</th><th>pass</th>"
       "<th>fail</th><th>todo</th><th>most common mistakes (students)</th></tr>\n";
-  for (const exercises::Exercise& e : exercises::all()) {
-    int files = 0, pass = 0, fail = 0, todo = 0;
-    std::map<std::string, std::vector<std::string>> by_diagnosis;
-    for (const Row& r : rows) {
-      if (r.exercise != e.name) continue;
-      ++files;
-      const std::string status = r.grade.value("status", "");
-      status == "pass" ? ++pass : status == "todo" ? ++todo : ++fail;
-      if (status == "fail") by_diagnosis[r.grade.value("diagnosis", "")].push_back(r.student);
-    }
-    if (files == 0) continue;
-    std::vector<std::pair<std::string, std::vector<std::string>>> ranked(by_diagnosis.begin(),
-                                                                         by_diagnosis.end());
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  for (const Tally& t : tallies) {
     std::string mistakes;
-    for (const auto& [diagnosis, who] : ranked) {
+    for (const auto& [diagnosis, who] : t.mistakes) {
       std::string names;
       for (std::size_t i = 0; i < who.size() && i < 5; ++i) names += (i ? ", " : "") + who[i];
       if (who.size() > 5) names += ", ...";
       mistakes += "<b>" + html_escape(diagnosis.empty() ? "no known pattern" : diagnosis) + "</b> " +
                   std::to_string(who.size()) + " (" + html_escape(names) + ")<br>";
     }
-    html += "<tr><td>" + html_escape(e.name) + "</td><td>" + std::to_string(files) + "</td><td>" +
-            std::to_string(pass) + "</td><td>" + std::to_string(fail) + "</td><td>" +
-            std::to_string(todo) + "</td><td>" + mistakes + "</td></tr>\n";
+    html += "<tr><td>" + html_escape(t.exercise) + "</td><td>" + std::to_string(t.files) +
+            "</td><td>" + std::to_string(t.pass) + "</td><td>" + std::to_string(t.fail) +
+            "</td><td>" + std::to_string(t.todo) + "</td><td>" + mistakes + "</td></tr>\n";
   }
   html += "</table>\n<h2>Every student</h2>\n<table>\n<tr><th>student</th>";
   for (const exercises::Exercise& e : exercises::all()) html += "<th>" + html_escape(e.name) + "</th>";
@@ -188,29 +205,24 @@ int main(int argc, char** argv) {
       }
     fs::create_directories(out_dir);
     io::write_file_atomically(out_dir / "grades.csv", csv);
-    io::write_file_atomically(out_dir / "summary.html", summary_html(rows, students, class_dir));
+    const std::vector<Tally> tallies = tally(rows);
+    io::write_file_atomically(out_dir / "summary.html", summary_html(rows, tallies, students, class_dir));
 
     json summary = {{"students", students.size()}, {"files", total}, {"graded", total - reused},
                     {"seconds", seconds},
                     {"jobs", jobs}, {"exercises", json::object()}};
     text::Table table({"exercise", "files", "pass", "fail", "todo", "most common mistake"});
-    for (const exercises::Exercise& e : exercises::all()) {
-      std::map<std::string, int> status, diagnosis;
-      int files = 0;
-      for (const Row& r : rows)
-        if (r.exercise == e.name) {
-          ++files;
-          ++status[r.grade.value("status", "")];
-          if (r.grade.value("status", "") == "fail") ++diagnosis[r.grade.value("diagnosis", "")];
-        }
-      if (files == 0) continue;
-      std::string common;
-      int most = 0;
-      for (const auto& [d, n] : diagnosis)
-        if (n > most) most = n, common = d + " (" + std::to_string(n) + ")";
-      summary["exercises"][e.name] = {{"files", files}, {"status", status}, {"diagnoses", diagnosis}};
-      table.add_row({e.name, std::to_string(files), std::to_string(status["pass"]),
-                     std::to_string(status["fail"]), std::to_string(status["todo"]), common});
+    for (const Tally& t : tallies) {
+      json diagnoses = json::object();
+      for (const auto& [diagnosis, who] : t.mistakes) diagnoses[diagnosis] = who.size();
+      summary["exercises"][t.exercise] = {
+          {"files", t.files},
+          {"status", {{"pass", t.pass}, {"fail", t.fail}, {"todo", t.todo}}},
+          {"diagnoses", diagnoses}};
+      table.add_row({t.exercise, std::to_string(t.files), std::to_string(t.pass),
+                     std::to_string(t.fail), std::to_string(t.todo),
+                     t.mistakes.empty() ? "" : t.mistakes.front().first + " (" +
+                                               std::to_string(t.mistakes.front().second.size()) + ")"});
     }
     io::write_file_atomically(out_dir / "summary.json", summary.dump(2) + "\n");
     table.print(std::cout);

@@ -108,15 +108,6 @@ Student translated(Student student) {
   };
 }
 
-exercises::Grade problem(const std::string& name, std::string what, std::string message) {
-  exercises::Grade g;
-  g.exercise = name;
-  g.status = exercises::Status::fail;
-  g.problem = std::move(what);
-  g.message = std::move(message);
-  return g;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,9 +123,10 @@ int main(int argc, char** argv) {
     if (library == "--reference") {
       grade = e->grade(e->reference);
     } else if (void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL); !handle) {
-      grade = problem(name, "does not load", std::string("the compiled file does not load: ") + dlerror());
+      grade = exercises::stopped(name, exercises::Status::fail, "does not load",
+                                 std::string("the compiled file does not load: ") + dlerror());
     } else if (void* symbol = dlsym(handle, e->function.c_str()); !symbol) {
-      grade = problem(name, "not found",
+      grade = exercises::stopped(name, exercises::Status::fail, "not found",
                       "the file defines no function " + e->function + " with the signature of "
                       "exercises/exercise.hpp (keep #include \"exercise.hpp\" at the top, and "
                       "the function's name and parameters as given)");

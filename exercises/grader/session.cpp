@@ -9,21 +9,12 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 namespace gradlab::exercises {
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -34,13 +25,9 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
+// A grade that no check produced, as the harness writes grades.
 nlohmann::json stopped(const std::string& exercise, std::string problem, std::string message) {
-  Grade g;
-  g.exercise = exercise;
-  g.status = Status::fail;
-  g.problem = std::move(problem);
-  g.message = std::move(message);
-  return to_json(g);
+  return to_json(exercises::stopped(exercise, Status::fail, std::move(problem), std::move(message)));
 }
 
 // The compiler's first error, its file named without the folder: "tanh.cpp:9:10: error: ...".
@@ -76,7 +63,7 @@ std::optional<std::string> compile(const Toolkit& kit, const std::vector<fs::pat
 
 nlohmann::json read_grade(const fs::path& result, const std::string& exercise) {
   try {
-    nlohmann::json j = nlohmann::json::parse(read_file(result));
+    nlohmann::json j = nlohmann::json::parse(io::read_file(result));
     (void)grade_from_json(j);  // has the fields
     return j;
   } catch (const std::exception& e) {
@@ -165,8 +152,8 @@ nlohmann::json grade_reference(const Toolkit& kit, const std::string& name, cons
 }
 
 std::string grade_key(const Toolkit& kit, const Submission& s) {
-  std::string material = read_file(s.file);
-  material += '\0' + s.exercise + '\0' + read_file(kit.exercises / "exercise.hpp");
+  std::string material = io::read_file(s.file);
+  material += '\0' + s.exercise + '\0' + io::read_file(kit.exercises / "exercise.hpp");
   std::error_code error;  // a rebuilt harness or runner grades afresh
   for (const fs::path& p : {kit.harness, kit.runner}) {
     const auto size = fs::file_size(p, error);
@@ -205,7 +192,7 @@ std::vector<nlohmann::json> grade_student(const Toolkit& kit, const std::vector<
     keys[i] = grade_key(kit, files[i]);
     if (!cache.empty() && fs::exists(cache_file(i))) {
       try {
-        const nlohmann::json stored = nlohmann::json::parse(read_file(cache_file(i)));
+        const nlohmann::json stored = nlohmann::json::parse(io::read_file(cache_file(i)));
         if (stored.at("key") == keys[i]) {
           grades[i] = stored.at("grade");
           if (reused) ++*reused;
@@ -249,7 +236,7 @@ std::vector<nlohmann::json> grade_student(const Toolkit& kit, const std::vector<
 std::vector<std::string> hints_of(const Toolkit& kit, const std::string& name) {
   const fs::path file = kit.exercises / name / "hints.md";
   std::vector<std::string> hints;
-  std::istringstream in(read_file(file));
+  std::istringstream in(io::read_file(file));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("## Hint", 0) == 0) {

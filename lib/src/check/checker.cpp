@@ -234,14 +234,14 @@ arma::uword batch_of(const Differentiable& fn, const arma::mat& Y) {
 }
 
 // What a diagnosis of input t may relate its mismatch to: the other inputs, the output Y and
-// the upstream gradient G; and, for every other square input, the numeric gradient of
+// the upstream gradient G (named fn.upstream); and, for every other square input, the numeric gradient of
 // <G, forward()> with that input transposed (central differences at the check's step).
 Evidence vjp_context(const Differentiable& fn, std::size_t t, const arma::mat& Y,
                      const arma::mat& G, const ContractResult& contract, double step) {
   Evidence e = detail::context_of(contract, batch_of(fn, Y));
   for (const auto& [name, x] : fn.inputs) e.related.push_back({name, *x});
   e.related.push_back({"Y", Y});
-  e.related.push_back({"G", G});
+  e.related.push_back({fn.upstream, G});
   for (std::size_t s = 0; s < fn.inputs.size(); ++s) {
     const auto& [name, xs] = fn.inputs[s];
     if (s == t || xs->n_rows != xs->n_cols || xs->n_rows < 2) continue;

@@ -1,6 +1,7 @@
 #include "gradlab/io/files.hpp"
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <unistd.h>
@@ -35,6 +36,15 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     fs::remove(temporary, ignored);
     throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
   }
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::stringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw std::runtime_error("cannot read " + path.string() + ": read failed");
+  return content.str();
 }
 
 }  // namespace gradlab::io

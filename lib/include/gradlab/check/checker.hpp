@@ -81,6 +81,8 @@ struct Differentiable {
   // Samples in the batch, for a diagnosis to name a scale of B or 1/B. 0: the number of columns
   // of forward()'s output when it has more than one.
   arma::uword batch = 0;
+  // What a diagnosis calls the upstream gradient ("dY > 0" for a mask read from it).
+  std::string upstream = "G";
 };
 
 // The kind of mistake a failing tensor shows, found by diagnose() (check/diagnosis.hpp); each is

@@ -10,4 +10,7 @@ namespace gradlab::io {
 // naming the path when it cannot be written.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
 
+// The whole content of a file. Throws std::runtime_error naming the path when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
 }  // namespace gradlab::io
