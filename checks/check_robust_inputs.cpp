@@ -15,12 +15,15 @@
 #include "gradlab/nn/loss.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
@@ -82,6 +85,23 @@ TEST_CASE("empty matrices: elementwise ops map empty to empty, shape kept", "[ro
   CHECK(arma::accu(arma::abs(g.dW)) == 0.0);
   // ... and still needs matching shapes.
   CHECK_THAT(error_of<std::invalid_argument>([&] { ops::affine_forward(W, b, empty_03); }), Contains("affine_forward") && Contains("0x3"));
+}
+
+TEST_CASE("empty matrices: the image ops map a batch of no images to no images, the output's rows kept", "[robust][empty]") {
+  // Each image is computed on its own: no image, nothing to compute; an empty image is refused.
+  const ops::ImageShape in{2, 5, 5};
+  const arma::mat none(in.size(), 0);
+  const arma::mat W(3, 18, arma::fill::ones);
+  CHECK(arma::size(ops::conv2d_forward(none, in, W, arma::vec(3, arma::fill::ones), {3, 3, 1, 1})) == arma::size(75, 0));
+  const ops::Conv2dGrads g = ops::conv2d_backward(arma::mat(75, 0), none, in, W, {3, 3, 1, 1});
+  CHECK(arma::size(g.dX) == arma::size(50, 0));
+  CHECK(arma::accu(arma::abs(g.dW)) == 0.0);
+  const ops::MaxPool2dForward f = ops::max_pool2d_forward(none, in, {2, 2, 2});
+  CHECK(arma::size(f.Y) == arma::size(8, 0));
+  CHECK(arma::size(ops::max_pool2d_backward(f.Y, f.argmax, in)) == arma::size(50, 0));
+  CHECK(arma::size(ops::avg_pool2d_forward(none, in, {2, 2, 2})) == arma::size(8, 0));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { ops::avg_pool2d_forward(empty_00, {0, 5, 5}, {2, 2, 2}); }),
+             Contains("avg_pool2d_forward") && Contains("0x5x5"));
 }
 
 TEST_CASE("empty matrices: reductions over the batch refuse them naming the function and the shape", "[robust][empty]") {

@@ -1,12 +1,15 @@
 // Shape mismatches throw std::invalid_argument naming the function and both shapes.
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
@@ -96,4 +99,33 @@ TEST_CASE("arguments: dropout needs 0 <= p < 1, lambda >= 0", "[shapes][argument
   require_error([&] { ops::dropout_forward(A23, 1.0, rng); }, {"dropout_forward", "p = 1"});
   require_error([&] { ops::dropout_forward(A23, -0.1, rng); }, {"dropout_forward", "outside [0, 1)"});
   require_error([] { ops::l2_penalty_forward(A23, -1.0); }, {"l2_penalty_forward", "negative"});
+}
+
+TEST_CASE("shapes: the image ops need C*H*W rows, kernels of C*kh*kw columns and a window that fits",
+          "[shapes][conv2d][max_pool2d][avg_pool2d]") {
+  const arma::mat X(50, 2, arma::fill::ones);
+  const arma::mat W(3, 18, arma::fill::ones);
+  const arma::vec b(3, arma::fill::ones);
+  CHECK_THROWS_WITH(ops::conv2d_forward(X, {2, 5, 5}, W, b, {7, 7, 1, 0}),
+                    Contains("conv2d_forward") && Contains("7x7") && Contains("2x5x5") && Contains("padding 0"));
+  CHECK_THROWS_WITH(ops::conv2d_forward(X, {2, 5, 5}, W, b, {3, 3, 0, 1}),
+                    Contains("conv2d_forward") && Contains("stride 0"));
+  CHECK_THROWS_WITH(ops::conv2d_forward(X, {2, 4, 4}, W, b, {3, 3, 1, 1}),
+                    Contains("conv2d_forward") && Contains("50x2") && Contains("2x4x4") && Contains("32 rows"));
+  CHECK_THROWS_WITH(ops::conv2d_forward(X, {2, 5, 5}, arma::mat(3, 9), b, {3, 3, 1, 1}),
+                    Contains("conv2d_forward") && Contains("3x9") && Contains("18 columns"));
+  CHECK_THROWS_WITH(ops::conv2d_forward(X, {2, 5, 5}, W, arma::vec(2), {3, 3, 1, 1}),
+                    Contains("conv2d_forward") && Contains("3x18") && Contains("b has 2"));
+  CHECK_THROWS_WITH(ops::conv2d_backward(arma::mat(75, 3), X, {2, 5, 5}, W, {3, 3, 1, 1}),
+                    Contains("conv2d_backward") && Contains("75x3") && Contains("75x2"));
+  CHECK_THROWS_WITH(ops::max_pool2d_forward(X, {2, 5, 5}, {6, 2, 2}),
+                    Contains("max_pool2d_forward") && Contains("6x2") && Contains("2x5x5"));
+  CHECK_THROWS_WITH(ops::max_pool2d_backward(arma::mat(8, 2), arma::umat(8, 3), {2, 5, 5}),
+                    Contains("max_pool2d_backward") && Contains("8x2") && Contains("8x3"));
+  CHECK_THROWS_WITH(ops::avg_pool2d_forward(X, {2, 5, 6}, {2, 2, 2}),
+                    Contains("avg_pool2d_forward") && Contains("50x2") && Contains("2x5x6"));
+  CHECK_THROWS_WITH(ops::avg_pool2d_backward(arma::mat(7, 2), {2, 5, 5}, {2, 2, 2}),
+                    Contains("avg_pool2d_backward") && Contains("7x2") && Contains("2x2x2"));
+  CHECK(ops::conv2d_output_shape({3, 32, 32}, 64, {3, 3, 1, 1}).size() == 64 * 32 * 32);
+  CHECK(ops::to_string(ops::pool2d_output_shape({3, 7, 7}, {2, 2, 2})) == "3x3x3");
 }
