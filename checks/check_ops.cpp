@@ -77,6 +77,16 @@ TEST_CASE("batchnorm eval: dX = dY * gamma * inv_std", "[batchnorm][gradcheck]")
 }
 TEST_CASE("dropout: dX = dY * mask", "[dropout][gradcheck]") { require_op_passes("dropout"); }
 TEST_CASE("l2_penalty: dW = lambda W", "[l2_penalty][gradcheck]") { require_op_passes("l2_penalty"); }
+TEST_CASE("conv2d: dW = X correlated with dY (summed over the batch), db = sum dY, dX = dY transposed-convolved with W",
+          "[conv2d][gradcheck]") {
+  require_op_passes("conv2d");
+}
+TEST_CASE("max_pool2d: dX = dY routed to each window's argmax", "[max_pool2d][gradcheck]") {
+  require_op_passes("max_pool2d");
+}
+TEST_CASE("avg_pool2d: dX = dY / (wh ww) spread over each window", "[avg_pool2d][gradcheck]") {
+  require_op_passes("avg_pool2d");
+}
 
 TEST_CASE("softmax_cross_entropy: finite at logits of +-1000", "[softmax_cross_entropy][stability]") {
   const arma::mat logits = {{1000.0, -1000.0, 0.0}, {-1000.0, 1000.0, 0.0}};  // 2 classes x 3

@@ -151,6 +151,17 @@ Tensor mean(const Tensor& A, Over over) {
   return scale(sum(A, over), 1.0 / count);
 }
 
+Tensor reshape(const Tensor& A, arma::uword rows, arma::uword cols) {
+  require(rows * cols == A.data().n_elem, "autograd::reshape", [&] {
+    return "A is " + shape_of(A.data()) + " and cannot be read as " + std::to_string(rows) + "x" +
+           std::to_string(cols);
+  });
+  return Tensor::from_op("reshape", arma::reshape(A.data(), rows, cols), {A}, [](const Node& y) {
+    // Y holds A's entries in the same order: dA is dY in A's shape
+    accumulate(y.inputs[0], arma::reshape(y.grad, arma::size(in0(y))));
+  });
+}
+
 Tensor relu(const Tensor& A) {
   return Tensor::from_op("relu", arma::clamp(A.data(), 0.0, arma::datum::inf), {A},
                          [](const Node& y) {

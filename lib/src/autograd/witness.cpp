@@ -49,6 +49,9 @@ arma::uvec labels_from(const arma::mat& change) {
 OpConstants case_constants(const check::OpCase& c) {
   OpConstants k;
   const std::string& op = c.op;
+  k.image = c.image;
+  k.conv = c.conv;
+  k.pool = c.pool;
   if (c.fn.inputs.empty()) return k;
   const arma::mat& A = *c.fn.inputs[0].second;
   const double B = static_cast<double>(A.n_cols);
@@ -85,7 +88,7 @@ OpConstants case_constants(const check::OpCase& c) {
 
 Tensor op_expression(const std::string& op, const std::vector<Tensor>& in,
                      const OpConstants& k) {
-  const bool three = op == "affine" || op == "batchnorm" || op == "batchnorm_eval";
+  const bool three = op == "affine" || op == "batchnorm" || op == "batchnorm_eval" || op == "conv2d";
   require(in.size() == (three ? 3u : 1u), "autograd::op_expression", [&] {
     return op + " takes " + (three ? "3 inputs" : "1 input") + " but got " +
            std::to_string(in.size());
@@ -106,6 +109,9 @@ Tensor op_expression(const std::string& op, const std::vector<Tensor>& in,
     return batchnorm_eval(in[0], in[1], in[2], k.running_mean, k.running_var);
   if (op == "dropout") return dropout(in[0], k.mask);
   if (op == "l2_penalty") return l2_penalty(in[0], k.lambda);
+  if (op == "conv2d") return conv2d(in[0], in[1], in[2], k.image, k.conv);
+  if (op == "max_pool2d") return max_pool2d(in[0], k.image, k.pool);
+  if (op == "avg_pool2d") return avg_pool2d(in[0], k.image, k.pool);
   throw std::invalid_argument("autograd::op_expression: unknown op '" + op + "'");
 }
 

@@ -2,12 +2,15 @@
 
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
@@ -51,6 +54,41 @@ std::vector<Dims> standard_dims(arma::uword batch) {
 }
 
 std::string dims_text(const arma::mat& A) { return shape_of(A); }
+
+// The image ops' geometry for each kind of case: the image shape of X, the number of kernels,
+// the convolution's and the pools' windows, and the batch. Small enough that perturbing every
+// element stays quick (the reference ops are direct sums).
+struct ImageDims {
+  ops::ImageShape image;
+  arma::uword kernels;
+  ops::Conv2dOptions conv;
+  ops::Pool2dOptions pool;
+  arma::uword B;
+};
+
+ImageDims image_dims(const Dims& d) {
+  // batch 1: 2 channels of 5x5, 3 kernels 3x3 with padding 1 (the output keeps 5x5); pools
+  // 2x2 with stride 2 leave the last row and column unvisited
+  if (d.kind == "batch 1") return {{2, 5, 5}, 3, {3, 3, 1, 1}, {2, 2, 2}, 1};
+  // non-square: a 5x6 image, a 3x2 kernel with stride 2 and padding 1 (output 3x4); pools 3x2
+  // with stride 2, overlapping along the rows
+  if (d.kind == "non-square") return {{2, 5, 6}, 3, {3, 2, 2, 1}, {3, 2, 2}, 3};
+  if (d.kind == "batch 64") return {{1, 4, 4}, 3, {3, 3, 1, 1}, {2, 2, 2}, 64};
+  // large magnitude: a 3-channel 8x8 image, as a network's first layer sees; 3x3 pools with
+  // stride 2 (overlapping)
+  if (d.kind == "large magnitude") return {{3, 8, 8}, 4, {3, 3, 1, 1}, {3, 3, 2}, 2};
+  return {{2, 5, 5}, 3, {3, 3, 1, 1}, {2, 2, 2}, d.B};  // "batch N"
+}
+
+std::string window_text(const ops::Conv2dOptions& o) {
+  return std::to_string(o.kernel_h) + "x" + std::to_string(o.kernel_w) + " stride " +
+         std::to_string(o.stride) + " pad " + std::to_string(o.padding);
+}
+
+std::string window_text(const ops::Pool2dOptions& o) {
+  return std::to_string(o.window_h) + "x" + std::to_string(o.window_w) + " stride " +
+         std::to_string(o.stride);
+}
 
 // An elementwise activation: X -> Y, backward from (dY, saved) where saved is X or Y.
 OpCase elementwise(const std::string& op, const Dims& d, Rng& rng,
@@ -247,6 +285,53 @@ std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
     c.fn.owner = data;
     return {c};
   }
+  if (op == "conv2d") {
+    const ImageDims g = image_dims(d);
+    auto data = std::make_shared<Data>();
+    const arma::uword taps = g.image.channels * g.conv.kernel_h * g.conv.kernel_w;  // C*kh*kw
+    // large magnitude: images and biases of scale 100, weights of scale 1 (each output sums
+    // C*kh*kw products: weights of 100 too would make the outputs' rounding, not the op, the
+    // limit of forward differences)
+    data->A = random_normal(g.kernels, taps, rng);                // W
+    data->B = d.scale * random_normal(g.kernels, 1, rng);         // b
+    data->C = d.scale * random_normal(g.image.size(), g.B, rng);  // X
+    OpCase c{op, "W " + dims_text(data->A) + ", b " + std::to_string(g.kernels) + ", X " +
+                     dims_text(data->C) + " (" + ops::to_string(g.image) + "), " + window_text(g.conv),
+             d.kind, d.small, {}};
+    c.image = g.image;
+    c.conv = g.conv;
+    c.fn.inputs = {{"W", &data->A}, {"b", &data->B}, {"X", &data->C}};
+    c.fn.forward = [data, g] { return ops::conv2d_forward(data->C, g.image, data->A, data->B, g.conv); };
+    c.fn.backward = [data, g](const arma::mat& G) {
+      ops::Conv2dGrads grads = ops::conv2d_backward(G, data->C, g.image, data->A, g.conv);
+      return Mats{grads.dW, grads.db, grads.dX};
+    };
+    c.fn.owner = data;
+    return {c};
+  }
+  if (op == "max_pool2d" || op == "avg_pool2d") {
+    // Continuous random inputs: no two entries of a window tie (max_pool2d's kinks are checked
+    // on purpose in checks/check_image_ops.cpp).
+    const ImageDims g = image_dims(d);
+    auto data = std::make_shared<Data>();
+    data->A = d.scale * random_normal(g.image.size(), g.B, rng);
+    OpCase c{op, "X " + dims_text(data->A) + " (" + ops::to_string(g.image) + "), " + window_text(g.pool),
+             d.kind, d.small, {}};
+    c.image = g.image;
+    c.pool = g.pool;
+    c.fn.inputs = {{"X", &data->A}};
+    if (op == "max_pool2d") {
+      c.fn.forward = [data, g] { return ops::max_pool2d_forward(data->A, g.image, g.pool).Y; };
+      c.fn.backward = [data, g](const arma::mat& G) {
+        return Mats{ops::max_pool2d_backward(G, ops::max_pool2d_forward(data->A, g.image, g.pool).argmax, g.image)};
+      };
+    } else {
+      c.fn.forward = [data, g] { return ops::avg_pool2d_forward(data->A, g.image, g.pool); };
+      c.fn.backward = [g](const arma::mat& G) { return Mats{ops::avg_pool2d_backward(G, g.image, g.pool)}; };
+    }
+    c.fn.owner = data;
+    return {c};
+  }
   if (op == "l2_penalty") {
     auto data = std::make_shared<Data>();
     data->A = square_scale * random_normal(d.M, d.D, rng);
@@ -264,7 +349,8 @@ const std::vector<std::string>& op_names() {
   static const std::vector<std::string> names{
       "relu",    "leaky_relu", "tanh",          "sigmoid", "affine",
       "softmax", "log_softmax", "cross_entropy", "softmax_cross_entropy", "nll",
-      "mse",     "batchnorm",  "batchnorm_eval", "dropout", "l2_penalty"};
+      "mse",     "batchnorm",  "batchnorm_eval", "dropout", "l2_penalty", "conv2d",
+      "max_pool2d", "avg_pool2d"};
   return names;
 }
 

@@ -22,6 +22,10 @@ Tensor subtract(const Tensor& A, const Tensor& B);
 Tensor multiply(const Tensor& A, const Tensor& B);
 Tensor divide(const Tensor& A, const Tensor& B);
 
+// A read as a rows x cols matrix, its entries in the same (column-major) order; rows * cols
+// must equal A's number of entries. dA is dY read back in A's shape.
+Tensor reshape(const Tensor& A, arma::uword rows, arma::uword cols);
+
 // With a constant number c: Y = A + c,  Y = c A
 Tensor add(const Tensor& A, double c);
 Tensor scale(const Tensor& A, double c);

@@ -21,6 +21,9 @@ struct OpConstants {
   arma::vec running_var;    // batchnorm_eval (D)
   double slope = 0.01;      // leaky_relu
   double lambda = 0.0;      // l2_penalty
+  ops::ImageShape image{};  // conv2d, max_pool2d, avg_pool2d: each image of X
+  ops::Conv2dOptions conv{};  // conv2d
+  ops::Pool2dOptions pool{};  // max_pool2d, avg_pool2d
 };
 
 // A catalogue case keeps its fixed data inside its forward function, so it is read back from
@@ -30,11 +33,12 @@ struct OpConstants {
 //   inv_std = forward(X = 1) - forward(X = 0) and running_mean = -forward(X = 0) / inv_std;
 //   the losses are linear (nll), quadratic (mse) or known (cross-entropy, softmax
 //   cross-entropy) in one element, so one evaluation per element gives targets or labels.
+//   The image ops' geometry is not data but the case's shape: it is copied from the case.
 // Only the manual forward is used, never the manual backward: the witnesses stay independent.
 OpConstants case_constants(const check::OpCase& c);
 
 // The autograd expression of op (a name from check::op_names(), or "softmax_jacobian") on
-// inputs given in the catalogue's order (affine: W, b, X; batchnorm: X, gamma, beta).
+// inputs given in the catalogue's order (affine and conv2d: W, b, X; batchnorm: X, gamma, beta).
 // Throws std::invalid_argument for an unknown op or the wrong number of inputs.
 Tensor op_expression(const std::string& op, const std::vector<Tensor>& inputs,
                      const OpConstants& constants);
