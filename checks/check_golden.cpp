@@ -16,12 +16,15 @@
 #include "golden/golden_values.hpp"
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
@@ -368,6 +371,69 @@ TEST_CASE("golden: l2_penalty matches PyTorch", "[l2_penalty][golden]") {
   const arma::mat W = to_mat(g::W);
   check_matches("loss", ops::l2_penalty_forward(W, g::lambda), g::loss);
   check_matches("dW", ops::l2_penalty_backward(W, g::lambda), to_mat(g::dW));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The image ops: images as columns, x.flatten(1).T (ops/image.hpp).
+
+namespace {
+arma::uword whole(double value) { return static_cast<arma::uword>(value); }
+
+// One conv2d case of the generated header, its geometry and tensors.
+struct Conv2dGolden {
+  double channels, height, width, kernel_h, kernel_w, stride, padding;
+  const golden::Matrix &X, &W;
+  const std::vector<double>& b;
+  const golden::Matrix &dY, &Y, &dX, &dW;
+  const std::vector<double>& db;
+};
+
+void check_conv2d(const Conv2dGolden& g) {
+  const ops::ImageShape in{whole(g.channels), whole(g.height), whole(g.width)};
+  const ops::Conv2dOptions options{whole(g.kernel_h), whole(g.kernel_w), whole(g.stride), whole(g.padding)};
+  const arma::mat X = to_mat(g.X), W = to_mat(g.W);
+  check_matches("Y", ops::conv2d_forward(X, in, W, to_vec(g.b), options), to_mat(g.Y));
+  const ops::Conv2dGrads grads = ops::conv2d_backward(to_mat(g.dY), X, in, W, options);
+  check_matches("dX", grads.dX, to_mat(g.dX));
+  check_matches("dW", grads.dW, to_mat(g.dW));
+  check_matches("db", grads.db, to_vec(g.db));
+}
+}  // namespace
+
+TEST_CASE("golden: conv2d matches PyTorch", "[conv2d][golden]") {
+  // values from checks/golden/make_golden.py (F.conv2d; X = x.flatten(1).T, W = weight.flatten(1))
+  SECTION("stride 1, padding 1") {
+    namespace g = golden::conv2d;
+    check_conv2d({g::channels, g::height, g::width, g::kernel_h, g::kernel_w, g::stride, g::padding,
+                  g::X, g::W, g::b, g::dY, g::Y, g::dX, g::dW, g::db});
+  }
+  SECTION("stride 2, padding 1, a 3x2 kernel on 5x6") {
+    namespace g = golden::conv2d_strided;
+    check_conv2d({g::channels, g::height, g::width, g::kernel_h, g::kernel_w, g::stride, g::padding,
+                  g::X, g::W, g::b, g::dY, g::Y, g::dX, g::dW, g::db});
+  }
+}
+
+TEST_CASE("golden: max_pool2d matches PyTorch", "[max_pool2d][golden]") {
+  // values from checks/golden/make_golden.py (F.max_pool2d with return_indices; X rounded to
+  // quarters, so ten of the 24 windows hold tied maxima)
+  namespace g = golden::max_pool2d;
+  const ops::ImageShape in{whole(g::channels), whole(g::height), whole(g::width)};
+  const ops::Pool2dOptions options{whole(g::window_h), whole(g::window_w), whole(g::stride)};
+  const ops::MaxPool2dForward forward = ops::max_pool2d_forward(to_mat(g::X), in, options);
+  check_matches("Y", forward.Y, to_mat(g::Y));
+  // the same entry chosen at every tie: PyTorch's first maximum in row-major window order
+  check_matches("argmax", arma::conv_to<arma::mat>::from(forward.argmax), to_mat(g::argmax));
+  check_matches("dX", ops::max_pool2d_backward(to_mat(g::dY), forward.argmax, in), to_mat(g::dX));
+}
+
+TEST_CASE("golden: avg_pool2d matches PyTorch", "[avg_pool2d][golden]") {
+  // values from checks/golden/make_golden.py (F.avg_pool2d, 3x3 windows with stride 2)
+  namespace g = golden::avg_pool2d;
+  const ops::ImageShape in{whole(g::channels), whole(g::height), whole(g::width)};
+  const ops::Pool2dOptions options{whole(g::window_h), whole(g::window_w), whole(g::stride)};
+  check_matches("Y", ops::avg_pool2d_forward(to_mat(g::X), in, options), to_mat(g::Y));
+  check_matches("dX", ops::avg_pool2d_backward(to_mat(g::dY), in, options), to_mat(g::dX));
 }
 
 TEST_CASE("golden: one_hot matches PyTorch", "[one_hot][golden]") {

@@ -478,6 +478,82 @@ def case_l2_penalty():
     return c
 
 
+def images(B, C, H, W, phase=0.0, scale=1.0):
+    """A (B, C, H, W) batch: formula(B, C*H*W) folded into NCHW, so row b is image b flattened."""
+    return formula(B, C * H * W, phase=phase, scale=scale).reshape(B, C, H, W)
+
+
+def as_columns(t):
+    """gradlab's image batch: a (B, C, H, W) tensor as the (C*H*W) x B matrix x.flatten(1).T."""
+    return t.detach().flatten(1).t().contiguous()
+
+
+def case_conv2d(name, B, C, H, W, K, kh, kw, stride, padding, comment):
+    c = Case(name, "2-D convolution: F.conv2d(x, weight, bias, stride, padding) in float64, " + comment + "\n"
+                   "Images as gradlab holds them: X = x.flatten(1).T, (C*H*W) x B; W = weight.flatten(1),\n"
+                   "K x (C*kh*kw); Y and dY likewise (K*Ho*Wo) x B.")
+    x = leaf(images(B, C, H, W, phase=0.3, scale=1.4))
+    weight = leaf(formula(K, C * kh * kw, phase=1.2, scale=0.9).reshape(K, C, kh, kw))
+    bias = leaf(formula_vec(K, phase=0.4, scale=0.6))
+    y = F.conv2d(x, weight, bias, stride=stride, padding=padding)
+    Ho, Wo = y.shape[2], y.shape[3]
+    dy = images(B, K, Ho, Wo, phase=2.1, scale=1.1)
+    y.backward(dy)
+    for key, value in [("channels", C), ("height", H), ("width", W), ("kernel_h", kh),
+                       ("kernel_w", kw), ("stride", stride), ("padding", padding)]:
+        c.scalar(key, value)
+    c.matrix("X", as_columns(x))
+    c.matrix("W", weight.detach().flatten(1))
+    c.vector("b", bias)
+    c.matrix("dY", as_columns(dy), "upstream gradient")
+    c.matrix("Y", as_columns(y))
+    c.matrix("dX", as_columns(x.grad))
+    c.matrix("dW", weight.grad.flatten(1))
+    c.vector("db", bias.grad)
+    return c
+
+
+def case_max_pool2d():
+    c = Case("max_pool2d",
+             "2-D max pooling: F.max_pool2d(x, (3, 2), stride=2, return_indices=True) on 2 images of\n"
+             "2 channels of 5x6 (windows overlap along the rows). X is rounded to quarters, so many\n"
+             "windows hold tied maxima: PyTorch routes dY to the first in row-major window order.\n"
+             "argmax: the row of X each output copied, c*H*W + PyTorch's index within the channel.")
+    B, C, H, W = 2, 2, 5, 6
+    x = leaf(torch.round(images(B, C, H, W, phase=0.8, scale=2.0) * 4.0) / 4.0)
+    y, index = F.max_pool2d(x, (3, 2), stride=2, return_indices=True)
+    dy = images(B, C, y.shape[2], y.shape[3], phase=1.7, scale=1.3)
+    y.backward(dy)
+    rows = index + (torch.arange(C) * H * W).reshape(1, C, 1, 1)
+    for key, value in [("channels", C), ("height", H), ("width", W), ("window_h", 3),
+                       ("window_w", 2), ("stride", 2)]:
+        c.scalar(key, value)
+    c.matrix("X", as_columns(x))
+    c.matrix("dY", as_columns(dy), "upstream gradient")
+    c.matrix("Y", as_columns(y))
+    c.matrix("argmax", as_columns(rows.to(torch.float64)), "rows of X, as doubles")
+    c.matrix("dX", as_columns(x.grad))
+    return c
+
+
+def case_avg_pool2d():
+    c = Case("avg_pool2d", "2-D average pooling: F.avg_pool2d(x, 3, stride=2) on 2 images of 2 channels of\n"
+                           "7x7 (3x3 windows overlapping by one row and column).")
+    B, C, H, W = 2, 2, 7, 7
+    x = leaf(images(B, C, H, W, phase=0.6, scale=1.7))
+    y = F.avg_pool2d(x, 3, stride=2)
+    dy = images(B, C, y.shape[2], y.shape[3], phase=0.9, scale=1.2)
+    y.backward(dy)
+    for key, value in [("channels", C), ("height", H), ("width", W), ("window_h", 3),
+                       ("window_w", 3), ("stride", 2)]:
+        c.scalar(key, value)
+    c.matrix("X", as_columns(x))
+    c.matrix("dY", as_columns(dy), "upstream gradient")
+    c.matrix("Y", as_columns(y))
+    c.matrix("dX", as_columns(x.grad))
+    return c
+
+
 def case_one_hot():
     c = Case("one_hot", "One-hot columns (labels.hpp): F.one_hot(labels, 4).t() as float64.")
     labels = torch.tensor([2, 0, 3, 1, 1])
@@ -517,6 +593,12 @@ def main():
         case_batchnorm_eval(),
         case_dropout(),
         case_l2_penalty(),
+        case_conv2d("conv2d", 2, 2, 5, 5, 3, 3, 3, 1, 1, "2 images of 2 channels of 5x5,\n"
+                    "3 kernels 3x3, stride 1, padding 1 (the output keeps 5x5)."),
+        case_conv2d("conv2d_strided", 2, 2, 5, 6, 3, 3, 2, 2, 1, "2 images of 2 channels of 5x6,\n"
+                    "3 kernels 3x2, stride 2, padding 1 (output 3x4)."),
+        case_max_pool2d(),
+        case_avg_pool2d(),
         case_one_hot(),
     ]
     OUTPUT.write_text(emit(cases, versions()))
