@@ -4,11 +4,15 @@
 // batches 1, 64 and 256, on one thread and on every thread the BLAS may use. And the comparison
 // is one that can fail: deliberately broken kernels (a slice boundary off by one, the ReLU mask
 // taken with >=, the velocity without its decay) are told apart from their reference.
+// The convolution's fast twin (gradlab/fast/conv.hpp) sums in another order (im2col and GEMM),
+// so it is held to the reference within rounding, over strides, paddings and shapes.
 #include <catch2/catch.hpp>
 
 #include "gradlab/fast/blas.hpp"
+#include "gradlab/fast/conv.hpp"
 #include "gradlab/fast/kernels.hpp"
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/optim/sgd.hpp"
 #include "gradlab/random.hpp"
@@ -194,4 +198,62 @@ TEST_CASE("fast: the comparison tells deliberately broken kernels from their ref
     return std::vector<arma::mat>{g.dX, g.dW, g.db};
   };
   CHECK_THAT(first_difference(reference, db_other_order), Catch::Contains("result 2 at batch 64"));
+}
+
+namespace {
+// max |a - b| / max |b|: the normwise relative difference (an entry that nearly cancels carries
+// the rounding of its terms, which is relative to the matrix's scale, not to its own).
+double normwise_difference(const arma::mat& a, const arma::mat& b) {
+  REQUIRE(arma::size(a) == arma::size(b));
+  const double scale = arma::abs(b).max();
+  return scale == 0.0 ? arma::abs(a).max() : arma::abs(a - b).max() / scale;
+}
+}  // namespace
+
+TEST_CASE("fast conv2d: im2col + GEMM equals the reference forward and backward to 1e-12",
+          "[fast][conv2d]") {
+  struct Geometry {
+    ops::ImageShape in;
+    arma::uword kernels;
+    ops::Conv2dOptions options;
+    arma::uword B;
+  };
+  const Geometry geometries[] = {
+      {{3, 8, 8}, 4, {3, 3, 1, 1}, 5},  // a first layer: 3x3, padding 1, the size kept
+      {{2, 7, 9}, 3, {3, 2, 2, 1}, 3},  // non-square image and kernel, stride 2
+      {{1, 6, 5}, 2, {5, 3, 3, 2}, 2},  // padding 2, stride 3: rows left unvisited
+      {{4, 5, 5}, 3, {1, 1, 1, 0}, 4},  // 1x1: a per-pixel affine map of the channels
+      {{2, 6, 6}, 3, {2, 2, 2, 0}, 1},  // one image, windows side by side
+  };
+  std::vector<int> thread_counts{1};
+  if (two_threads_here()) thread_counts.push_back(fast::blas::available_threads());
+  Rng rng(31);
+  for (const Geometry& g : geometries) {
+    const arma::mat W = random_normal(g.kernels, g.in.channels * g.options.kernel_h * g.options.kernel_w, rng);
+    const arma::vec b = random_normal(g.kernels, 1, rng);
+    const arma::mat X = random_normal(g.in.size(), g.B, rng);
+    const arma::mat Y = ops::conv2d_forward(X, g.in, W, b, g.options);
+    const arma::mat dY = random_normal(Y.n_rows, Y.n_cols, rng);
+    const ops::Conv2dGrads want = ops::conv2d_backward(dY, X, g.in, W, g.options);
+    for (const int threads : thread_counts) {
+      fast::blas::ScopedThreads scoped(threads);
+      INFO("image " << ops::to_string(g.in) << ", " << g.kernels << " kernels " << g.options.kernel_h << "x"
+                    << g.options.kernel_w << ", stride " << g.options.stride << ", padding "
+                    << g.options.padding << ", batch " << g.B << ", " << threads << " thread(s)");
+      CHECK(normwise_difference(fast::conv2d_forward(X, g.in, W, b, g.options), Y) <= 1e-12);
+      const ops::Conv2dGrads got = fast::conv2d_backward(dY, X, g.in, W, g.options);
+      CHECK(normwise_difference(got.dX, want.dX) <= 1e-12);
+      CHECK(normwise_difference(got.dW, want.dW) <= 1e-12);
+      CHECK(normwise_difference(got.db, want.db) <= 1e-12);
+    }
+  }
+  // The same errors as the reference, named after the fast function.
+  CHECK_THROWS_WITH(fast::conv2d_forward(arma::mat(50, 2), {2, 4, 4}, arma::mat(3, 18), arma::vec(3), {3, 3, 1, 1}),
+                    Catch::Contains("fast::conv2d_forward") && Catch::Contains("50x2"));
+  // And the comparison can fail: dW without the batch sum is far from the reference.
+  const arma::mat X = random_normal(18, 3, rng), W = random_normal(2, 18, rng);
+  const ops::ImageShape in{2, 3, 3};
+  const arma::mat dY = random_normal(2 * 9, 3, rng);
+  const arma::mat one_image = fast::conv2d_backward(dY.col(0), X.col(0), in, W, {3, 3, 1, 1}).dW;
+  CHECK(normwise_difference(one_image, ops::conv2d_backward(dY, X, in, W, {3, 3, 1, 1}).dW) > 1e-3);
 }
