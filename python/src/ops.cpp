@@ -5,17 +5,23 @@
 // before the op runs, so that every message names the op, the argument and NumPy's shapes.
 // A backward that returns several gradients returns a dict keyed by the inputs' names: the form
 // gradlab.check_vjp expects of a backward.
+// The image ops take PyTorch's shapes: images (B, C, H, W), kernels (K, C, kh, kw). A C-ordered
+// (B, C, H, W) array holds each image's C*H*W entries in a row, in gradlab's order
+// (ops/image.hpp), so it is read as gradlab's (C*H*W) x B batch, not by the last-axis rule.
 #include "ops.hpp"
 
 #include "arrays.hpp"
 
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
+#include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
@@ -236,6 +242,166 @@ Shape affine_output_shape(const Arg& W, const Arg& X) {
   return X.shape.size() == 1 ? Shape{W.dim(1)} : Shape{X.dim(0), W.dim(1)};
 }
 
+// ---- the image ops: (B, C, H, W) arrays ------------------------------------------------------
+
+// A 4-D batch of images, (B, C, H, W).
+Arg images(const char* op, const char* name, const py::handle& value) {
+  Arg a = arg(op, name, value);
+  require_ndim(a, 4, 4, "images are 4-D, (B, C, H, W)");
+  return a;
+}
+
+ops::ImageShape image_shape(const Arg& X) {
+  return {static_cast<arma::uword>(X.dim(1)), static_cast<arma::uword>(X.dim(2)),
+          static_cast<arma::uword>(X.dim(3))};
+}
+
+// gradlab's (C*H*W) x B matrix of a (B, C, H, W) array: the same numbers in the same order.
+arma::mat columns(const Arg& X) {
+  return arma::mat(X.array.data(), static_cast<arma::uword>(X.dim(1) * X.dim(2) * X.dim(3)),
+                   static_cast<arma::uword>(X.dim(0)));
+}
+
+// Kernels (K, C, kh, kw) as gradlab's K x (C*kh*kw) W: row k is weight[k] flattened, so the
+// C-ordered memory is W's transpose read column-major.
+arma::mat kernels(const Arg& W, const Arg& X) {
+  require_ndim(W, 4, 4, "kernels are 4-D, (K, C, kh, kw)");
+  if (W.dim(1) != X.dim(1)) fail(W, W.text() + " but " + X.text() + ": W.shape[1] must be X's channels");
+  return arma::mat(W.array.data(), static_cast<arma::uword>(W.dim(1) * W.dim(2) * W.dim(3)),
+                   static_cast<arma::uword>(W.dim(0))).t();
+}
+
+ops::Conv2dOptions conv_options(const Arg& W, arma::uword stride, arma::uword padding) {
+  return {static_cast<arma::uword>(W.dim(2)), static_cast<arma::uword>(W.dim(3)), stride, padding};
+}
+
+// A window given as an int or a pair (h, w); stride None: the window's height, as PyTorch.
+ops::Pool2dOptions pool_options(const char* op, const py::handle& window, const py::object& stride) {
+  std::vector<arma::uword> hw;
+  if (py::isinstance<py::int_>(window)) {
+    hw = {window.cast<arma::uword>(), window.cast<arma::uword>()};
+  } else {
+    hw = window.cast<std::vector<arma::uword>>();
+    if (hw.size() != 2) throw py::value_error(std::string(op) + ": window is an int or a pair (h, w)");
+  }
+  return {hw[0], hw[1], stride.is_none() ? hw[0] : stride.cast<arma::uword>()};
+}
+
+// The NumPy shape of a batch of B images of this shape.
+Shape batch_shape(py::ssize_t B, const ops::ImageShape& s) {
+  return {B, static_cast<py::ssize_t>(s.channels), static_cast<py::ssize_t>(s.height),
+          static_cast<py::ssize_t>(s.width)};
+}
+
+// An input shape given as X.shape, (B, C, H, W).
+ops::ImageShape input_shape(const char* op, const std::vector<py::ssize_t>& shape) {
+  if (shape.size() != 4 || shape[1] <= 0 || shape[2] <= 0 || shape[3] <= 0)
+    throw py::value_error(std::string(op) + ": input_shape is X.shape, (B, C, H, W)");
+  return {static_cast<arma::uword>(shape[1]), static_cast<arma::uword>(shape[2]),
+          static_cast<arma::uword>(shape[3])};
+}
+
+// dY of a pool over input_shape, checked against the pool's output.
+arma::mat pool_upstream(const char* op, const Arg& dY, const std::vector<py::ssize_t>& x_shape,
+                        const ops::ImageShape& in, const ops::Pool2dOptions& options) {
+  const Shape expected = batch_shape(x_shape[0], ops::pool2d_output_shape(in, options, op));
+  if (dY.shape != expected) fail(dY, dY.text() + " but the pool's output has shape " + shape_text(expected));
+  return columns(dY);
+}
+
+void bind_image_ops(py::module_& m) {
+  m.def("conv2d_forward", [](const py::handle& X_, const py::handle& W_, const py::handle& b_,
+                             arma::uword stride, arma::uword padding) {
+    const char* op = "conv2d_forward";
+    const Arg X = images(op, "X", X_), W = arg(op, "W", W_), b = arg(op, "b", b_);
+    const arma::mat weights = kernels(W, X);
+    const arma::vec bias = vec(b);
+    const ops::ImageShape in = image_shape(X);
+    const ops::Conv2dOptions options = conv_options(W, stride, padding);
+    const ops::ImageShape out = ops::conv2d_output_shape(in, weights.n_rows, options, op);
+    return to_numpy(ops::conv2d_forward(columns(X), in, weights, bias, options), batch_shape(X.dim(0), out));
+  }, py::arg("X"), py::arg("W"), py::arg("b"), py::arg("stride") = 1, py::arg("padding") = 0,
+     "X (B, C, H, W), W (K, C, kh, kw), b (K,) -> Y (B, K, Ho, Wo), as F.conv2d(X, W, b, stride, "
+     "padding): Y[k, i, j] = b[k] + sum over c, u, v of W[k, c, u, v] X[c, i*stride + u - padding, "
+     "j*stride + v - padding], zeros outside X.");
+  m.def("conv2d_backward", [](const py::handle& dY_, const py::handle& X_, const py::handle& W_,
+                              arma::uword stride, arma::uword padding) {
+    const char* op = "conv2d_backward";
+    const Arg dY = images(op, "dY", dY_), X = images(op, "X", X_), W = arg(op, "W", W_);
+    const arma::mat weights = kernels(W, X);
+    const ops::ImageShape in = image_shape(X);
+    const ops::Conv2dOptions options = conv_options(W, stride, padding);
+    const Shape y_shape = batch_shape(X.dim(0), ops::conv2d_output_shape(in, weights.n_rows, options, op));
+    if (dY.shape != y_shape) fail(dY, dY.text() + " but the convolution's output has shape " + shape_text(y_shape));
+    ops::Conv2dGrads g = ops::conv2d_backward(columns(dY), columns(X), in, weights, options);
+    py::dict d;
+    d["X"] = to_numpy(std::move(g.dX), X.shape);
+    d["W"] = to_numpy(arma::mat(g.dW.t()), W.shape);
+    d["b"] = vector_out(std::move(g.db));
+    return d;
+  }, py::arg("dY"), py::arg("X"), py::arg("W"), py::arg("stride") = 1, py::arg("padding") = 0,
+     "dY (B, K, Ho, Wo) -> {'X': dX (B, C, H, W), 'W': dW (K, C, kh, kw), 'b': db (K,)}; dW and "
+     "db sum over every position of every image.");
+  m.def("max_pool2d_forward", [](const py::handle& X_, const py::handle& window, const py::object& stride) {
+    const char* op = "max_pool2d_forward";
+    const Arg X = images(op, "X", X_);
+    const ops::ImageShape in = image_shape(X);
+    const ops::Pool2dOptions options = pool_options(op, window, stride);
+    const Shape y_shape = batch_shape(X.dim(0), ops::pool2d_output_shape(in, options, op));
+    ops::MaxPool2dForward f = ops::max_pool2d_forward(columns(X), in, options);
+    py::array_t<std::int64_t> argmax(y_shape);
+    std::int64_t* out = argmax.mutable_data();
+    for (arma::uword i = 0; i < f.argmax.n_elem; ++i) out[i] = static_cast<std::int64_t>(f.argmax(i));
+    return py::make_tuple(to_numpy(std::move(f.Y), y_shape), argmax);
+  }, py::arg("X"), py::arg("window"), py::arg("stride") = py::none(),
+     "X (B, C, H, W), window int or (h, w), stride (default: the window's height) -> (Y, argmax), "
+     "both (B, C, Ho, Wo): the maximum of each window and where it is, as the index of the entry in "
+     "its image flattened, c*H*W + i*W + j. Ties: the first maximum in row-major window order, as "
+     "PyTorch.");
+  m.def("max_pool2d_backward", [](const py::handle& dY_, const py::handle& argmax_,
+                                  const std::vector<py::ssize_t>& x_shape) {
+    const char* op = "max_pool2d_backward";
+    const Arg dY = images(op, "dY", dY_);
+    const ops::ImageShape in = input_shape(op, x_shape);
+    const auto index = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(argmax_);
+    if (!index || Shape(index.shape(), index.shape() + index.ndim()) != dY.shape)
+      fail(dY, dY.text() + " but argmax does not have that shape (it is max_pool2d_forward's)");
+    if (x_shape[0] != dY.dim(0) || static_cast<arma::uword>(dY.dim(1)) != in.channels)
+      fail(dY, dY.text() + " but input_shape is " + shape_text(Shape(x_shape)));
+    arma::umat rows(static_cast<arma::uword>(dY.dim(1) * dY.dim(2) * dY.dim(3)), static_cast<arma::uword>(dY.dim(0)));
+    for (arma::uword i = 0; i < rows.n_elem; ++i) {
+      const std::int64_t r = index.data()[i];
+      if (r < 0 || static_cast<arma::uword>(r) >= in.size())
+        throw py::value_error(std::string(op) + ": argmax holds " + std::to_string(r) + ", outside an image of " +
+                              std::to_string(in.size()) + " entries");
+      rows(i) = static_cast<arma::uword>(r);
+    }
+    return to_numpy(ops::max_pool2d_backward(columns(dY), rows, in), Shape(x_shape));
+  }, py::arg("dY"), py::arg("argmax"), py::arg("input_shape"),
+     "dY, argmax (B, C, Ho, Wo), input_shape = X.shape -> dX (B, C, H, W): each output's gradient "
+     "at its argmax, summed where windows overlap.");
+  m.def("avg_pool2d_forward", [](const py::handle& X_, const py::handle& window, const py::object& stride) {
+    const char* op = "avg_pool2d_forward";
+    const Arg X = images(op, "X", X_);
+    const ops::ImageShape in = image_shape(X);
+    const ops::Pool2dOptions options = pool_options(op, window, stride);
+    const Shape y_shape = batch_shape(X.dim(0), ops::pool2d_output_shape(in, options, op));
+    return to_numpy(ops::avg_pool2d_forward(columns(X), in, options), y_shape);
+  }, py::arg("X"), py::arg("window"), py::arg("stride") = py::none(),
+     "X (B, C, H, W), window int or (h, w), stride (default: the window's height) -> Y (B, C, Ho, Wo), "
+     "the mean of each window.");
+  m.def("avg_pool2d_backward", [](const py::handle& dY_, const std::vector<py::ssize_t>& x_shape,
+                                  const py::handle& window, const py::object& stride) {
+    const char* op = "avg_pool2d_backward";
+    const Arg dY = images(op, "dY", dY_);
+    const ops::ImageShape in = input_shape(op, x_shape);
+    const ops::Pool2dOptions options = pool_options(op, window, stride);
+    return to_numpy(ops::avg_pool2d_backward(pool_upstream(op, dY, x_shape, in, options), in, options),
+                    Shape(x_shape));
+  }, py::arg("dY"), py::arg("input_shape"), py::arg("window"), py::arg("stride") = py::none(),
+     "dY (B, C, Ho, Wo), input_shape = X.shape -> dX (B, C, H, W): dY / (h w) spread over each window.");
+}
+
 }  // namespace
 
 void bind_ops(py::module_& m) {
@@ -379,6 +545,8 @@ void bind_ops(py::module_& m) {
     const Arg W = arg("l2_penalty_backward", "W", W_);
     return like(ops::l2_penalty_backward(*W, lam), W);
   }, py::arg("W"), py::arg("lam"), "W (any shape), lam >= 0 -> lam * W.");
+
+  bind_image_ops(m);
 }
 
 }  // namespace gradlab::python

@@ -171,3 +171,66 @@ def test_the_ops_plug_into_the_checker(batch):
                                    G, gamma, ops.batchnorm_forward(X, gamma, beta)[1]),
                                {"X": X, "gamma": gamma, "beta": beta})
     assert report.verdict == "PASS"
+
+
+def conv2d_loops(X, W, b, stride, padding):
+    """F.conv2d written out: Y[n, k, i, j] = b[k] + sum W[k, c, u, v] Xp[n, c, i*s + u, j*s + v]."""
+    Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    K, _, kh, kw = W.shape
+    Ho = (Xp.shape[2] - kh) // stride + 1
+    Wo = (Xp.shape[3] - kw) // stride + 1
+    Y = np.empty((X.shape[0], K, Ho, Wo))
+    for i in range(Ho):
+        for j in range(Wo):
+            window = Xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            Y[:, :, i, j] = np.einsum("ncuv,kcuv->nk", window, W) + b
+    return Y
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 1), (2, 0), (2, 1)], ids=str)
+def test_conv2d_takes_pytorchs_shapes(stride, padding, rng):
+    X, W, b = rng.normal(size=(3, 2, 5, 6)), rng.normal(size=(4, 2, 3, 2)), rng.normal(size=4)
+    Y = ops.conv2d_forward(X, W, b, stride=stride, padding=padding)
+    close(Y, conv2d_loops(X, W, b, stride, padding))
+    dY = rng.normal(size=Y.shape)
+    g = ops.conv2d_backward(dY, X, W, stride=stride, padding=padding)
+    assert g["X"].shape == X.shape and g["W"].shape == W.shape and g["b"].shape == (4,)
+    close(g["b"], dY.sum(axis=(0, 2, 3)))
+    # conv2d is linear in X and in W: <dY, Y - b> = <dX, X> = <dW, W>
+    inner = np.sum(dY * (Y - b[None, :, None, None]))
+    close(np.sum(g["X"] * X), inner)
+    close(np.sum(g["W"] * W), inner)
+    report = gradlab.check_vjp(lambda X, W, b: ops.conv2d_forward(X, W, b, stride, padding),
+                               lambda G, X, W, b: ops.conv2d_backward(G, X, W, stride, padding),
+                               {"X": X, "W": W, "b": b})
+    assert report.verdict == "PASS"
+
+
+def test_pools_take_pytorchs_shapes_and_ties_go_to_the_first_maximum(rng):
+    X = rng.normal(size=(2, 3, 4, 6))
+    Y, argmax = ops.max_pool2d_forward(X, 2)
+    windows = X.reshape(2, 3, 2, 2, 3, 2).transpose(0, 1, 2, 4, 3, 5)  # (n, c, i, j, u, v)
+    close(Y, windows.max(axis=(4, 5)))
+    close(ops.avg_pool2d_forward(X, 2), windows.mean(axis=(4, 5)))
+    flat = X.reshape(2, -1)
+    close(np.take_along_axis(flat, argmax.reshape(2, -1), axis=1).reshape(Y.shape), Y)
+    dY = rng.normal(size=Y.shape)
+    dX = ops.max_pool2d_backward(dY, argmax, X.shape)
+    close(dX.sum(), dY.sum())  # windows side by side: each gradient lands once
+    close(ops.avg_pool2d_backward(dY, X.shape, 2), np.repeat(np.repeat(dY, 2, axis=2), 2, axis=3) / 4)
+    # A window of four equal maxima: the gradient goes to its top-left entry.
+    tied = np.zeros((1, 1, 2, 2))
+    _, where = ops.max_pool2d_forward(tied, (2, 2))
+    assert where.item() == 0
+    close(ops.max_pool2d_backward(np.ones((1, 1, 1, 1)), where, tied.shape), [[[[1.0, 0.0], [0.0, 0.0]]]])
+
+
+def test_image_ops_refuse_what_does_not_fit():
+    with pytest.raises(ValueError, match="conv2d_forward.*4-D"):
+        ops.conv2d_forward(np.zeros((2, 3)), np.zeros((1, 1, 1, 1)), np.zeros(1))
+    with pytest.raises(ValueError, match=r"conv2d_forward.*W has shape \(1, 2, 3, 3\).*channels"):
+        ops.conv2d_forward(np.zeros((1, 3, 5, 5)), np.zeros((1, 2, 3, 3)), np.zeros(1))
+    with pytest.raises(ValueError, match="conv2d_forward.*does not fit"):
+        ops.conv2d_forward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3)), np.zeros(1))
+    with pytest.raises(ValueError, match="max_pool2d_forward.*window 3x3 does not fit"):
+        ops.max_pool2d_forward(np.zeros((1, 1, 2, 2)), 3)
