@@ -41,18 +41,28 @@ std::string joined(const std::vector<std::string>& names) {
   for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
   return all;
 }
-}  // namespace
 
-void initialise(Linear& layer, const std::string& init, Rng& rng) {
+// W by the named initialiser.
+void draw(arma::mat& W, const std::string& init, Rng& rng) {
   if (init == "glorot_uniform")
-    glorot_uniform(layer.W, rng);
+    glorot_uniform(W, rng);
   else if (init == "he_normal")
-    he_normal(layer.W, rng);
+    he_normal(W, rng);
   else if (init == "standard_normal")
-    standard_normal(layer.W, rng);
+    standard_normal(W, rng);
   else
     throw std::invalid_argument("initialise: unknown init '" + init + "' (known: " +
                                 joined(init_names()) + ")");
+}
+}  // namespace
+
+void initialise(Linear& layer, const std::string& init, Rng& rng) {
+  draw(layer.W, init, rng);
+  zeros(layer.b);
+}
+
+void initialise(Conv2d& layer, const std::string& init, Rng& rng) {
+  draw(layer.W, init, rng);
   zeros(layer.b);
 }
 
@@ -61,8 +71,10 @@ void initialise(Sequential& net, const std::string& init, Rng& rng) {
   require(std::find(init_names().begin(), init_names().end(), init) != init_names().end(),
           "initialise",
           [&] { return "unknown init '" + init + "' (known: " + joined(init_names()) + ")"; });
-  for (std::size_t i = 0; i < net.size(); ++i)
+  for (std::size_t i = 0; i < net.size(); ++i) {
     if (auto* linear = dynamic_cast<Linear*>(&net.layer(i))) initialise(*linear, init, rng);
+    if (auto* conv = dynamic_cast<Conv2d*>(&net.layer(i))) initialise(*conv, init, rng);
+  }
 }
 
 }  // namespace gradlab::nn

@@ -2,6 +2,7 @@
 
 #include "gradlab/text.hpp"
 
+#include "gradlab/nn/cnn.hpp"
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/optim/adam.hpp"
 #include "gradlab/optim/sgd.hpp"
@@ -39,6 +40,13 @@ void validate(const RunConfig& c) {
   for (arma::uword s : c.arch) option(s >= 1, "arch sizes must be positive");
   option(one_of(c.activation, {"relu", "tanh", "leaky_relu", "sigmoid"}),
          "activation '" + c.activation + "' is not one of relu, tanh, leaky_relu, sigmoid");
+  if (!c.cnn.empty()) {
+    option(c.image.size() == c.arch.front(),
+           "image " + ops::to_string(c.image) + " has " + std::to_string(c.image.size()) +
+               " entries but arch's input is " + std::to_string(c.arch.front()));
+    option(c.activation == "relu" && !c.batchnorm && c.dropout == 0.0,
+           "cnn '" + c.cnn + "' is built with ReLU, no batch norm and no dropout");
+  }
   option(c.dropout >= 0.0 && c.dropout < 1.0, "dropout " + value_text(c.dropout) + " is outside [0, 1)");
   option(one_of(c.loss, {"ce", "mse"}), "loss '" + c.loss + "' is not one of ce, mse");
   option(one_of(c.init, {"glorot", "he", "normal", "glorot_uniform", "he_normal", "standard_normal"}),
@@ -57,29 +65,37 @@ void validate(const RunConfig& c) {
 }
 
 nlohmann::json to_json(const RunConfig& c) {
-  return {{"arch", c.arch},
-          {"activation", c.activation},
-          {"batchnorm", c.batchnorm},
-          {"dropout", c.dropout},
-          {"loss", c.loss},
-          {"init", c.init},
-          {"optimizer", c.optimizer},
-          {"lr", c.lr},
-          {"momentum", c.momentum},
-          {"weight_decay", c.weight_decay},
-          {"schedule", c.schedule},
-          {"schedule_per_evaluation", c.schedule_per_evaluation},
-          {"batch", c.batch},
-          {"epochs", c.epochs},
-          {"evals_per_epoch", c.evals_per_epoch},
-          {"seed", c.seed}};
+  nlohmann::json j = {{"arch", c.arch},
+                      {"activation", c.activation},
+                      {"batchnorm", c.batchnorm},
+                      {"dropout", c.dropout},
+                      {"loss", c.loss},
+                      {"init", c.init},
+                      {"optimizer", c.optimizer},
+                      {"lr", c.lr},
+                      {"momentum", c.momentum},
+                      {"weight_decay", c.weight_decay},
+                      {"schedule", c.schedule},
+                      {"schedule_per_evaluation", c.schedule_per_evaluation},
+                      {"batch", c.batch},
+                      {"epochs", c.epochs},
+                      {"evals_per_epoch", c.evals_per_epoch},
+                      {"seed", c.seed}};
+  if (!c.cnn.empty()) {
+    j["cnn"] = c.cnn;
+    j["image"] = ops::to_string(c.image);
+  }
+  return j;
 }
 
 Model build(const RunConfig& c) {
   validate(c);
   Model m;
   Rng rng(c.seed);
-  m.net = nn::make_mlp(c.arch, c.activation, c.batchnorm, c.dropout, init_name(c.init), rng);
+  if (c.cnn.empty())
+    m.net = nn::make_mlp(c.arch, c.activation, c.batchnorm, c.dropout, init_name(c.init), rng);
+  else
+    m.net = nn::make_cnn(c.image, c.cnn, c.arch.back(), init_name(c.init), rng);
   if (c.loss == "mse") m.loss = std::make_unique<nn::MSELoss>();
   else m.loss = std::make_unique<nn::CrossEntropyLoss>();
   if (c.optimizer == "adam") {

@@ -2,6 +2,7 @@
 // Weight initialisers. Each fills a weight matrix W (out x in: fan_in = in = W.n_cols inputs
 // feed each unit, fan_out = out = W.n_rows units) from a generator passed in, column by column,
 // so the same seed gives the same weights. Biases start at zero.
+#include "gradlab/nn/conv2d.hpp"
 #include "gradlab/nn/linear.hpp"
 #include "gradlab/nn/sequential.hpp"
 #include "gradlab/random.hpp"
@@ -33,8 +34,12 @@ const std::vector<std::string>& init_names();
 // W by the named initialiser, b = 0. Throws std::invalid_argument for an unknown name.
 void initialise(Linear& layer, const std::string& init, Rng& rng);
 
-// Every Linear of net in layer order (the draws go layer by layer); other layers are left as
-// they are. Throws std::invalid_argument for an unknown name.
+// W by the named initialiser, b = 0, for a convolution: W is K x (C*kh*kw), so fan_in = C*kh*kw
+// (the inputs of one output) and glorot's fan_out is K (PyTorch's is K*kh*kw).
+void initialise(Conv2d& layer, const std::string& init, Rng& rng);
+
+// Every Linear and Conv2d of net in layer order (the draws go layer by layer); other layers are
+// left as they are. Throws std::invalid_argument for an unknown name.
 void initialise(Sequential& net, const std::string& init, Rng& rng);
 
 }  // namespace gradlab::nn

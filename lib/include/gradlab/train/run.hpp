@@ -2,6 +2,7 @@
 // One training run described by its options, the way the train tool and the labs state them:
 // build the network, loss, optimiser and schedule, fit, and write history.csv (after every
 // evaluation) and summary.json into an output folder, atomically.
+#include "gradlab/ops/image.hpp"
 #include "gradlab/train/trainer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,11 @@ namespace gradlab::train {
 
 struct RunConfig {
   std::vector<arma::uword> arch{784, 100, 100, 10};  // layer sizes, input first
+  // A convolutional network instead of the MLP: nn::make_cnn's stack ("c8-p-c16-p-100") on
+  // images of shape `image` (C x H x W, C*H*W = arch's input), to arch's output (the classes);
+  // ReLU throughout; activation, batchnorm and dropout are the MLP's and must stay off.
+  std::string cnn;
+  ops::ImageShape image;
   std::string activation = "relu";  // relu | tanh | leaky_relu | sigmoid
   bool batchnorm = false;           // BatchNorm after every hidden Linear
   double dropout = 0.0;             // Dropout after every hidden activation, p in [0, 1)
