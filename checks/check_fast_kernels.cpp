@@ -224,6 +224,8 @@ TEST_CASE("fast conv2d: im2col + GEMM equals the reference forward and backward 
       {{1, 6, 5}, 2, {5, 3, 3, 2}, 2},  // padding 2, stride 3: rows left unvisited
       {{4, 5, 5}, 3, {1, 1, 1, 0}, 4},  // 1x1: a per-pixel affine map of the channels
       {{2, 6, 6}, 3, {2, 2, 2, 0}, 1},  // one image, windows side by side
+      {{2, 4, 1}, 2, {3, 5, 3, 2}, 2},  // an image one column wide: most kernel columns see padding only
+      {{3, 32, 32}, 8, {3, 3, 1, 1}, 20},  // chunks of 9 images: 9, 9 and 2
   };
   std::vector<int> thread_counts{1};
   if (two_threads_here()) thread_counts.push_back(fast::blas::available_threads());

@@ -4,7 +4,7 @@
 //   ./build/bin/bench-plot [--dir out/benchmarks]
 //
 // Reads from DIR whatever is there: complexity*.json, ops*.json, training*.json, dgemm*.json,
-// gradcheck*.json (Google Benchmark's JSON; several files of one kind are rounds of the same
+// conv*.json, gradcheck*.json (Google Benchmark's JSON; several files of one kind are rounds of the same
 // runs, and each row keeps its fastest round), reference-*.json (benchmarks/reference/
 // torch_reference.py). Writes into DIR:
 //   complexity_depth.csv, complexity_width.csv        one row per network, every method
@@ -13,14 +13,14 @@
 //   table_step_bound.csv                               a step beside its products alone
 //   table_step_parts.csv                               a step piece by piece, beside its products
 //   table_training_threads.csv, training_threads_<arch>.csv   samples/s on each thread count
-//   table_dgemm.csv, table_ops.csv, table_gradcheck.csv, table_targets.csv
+//   table_dgemm.csv, table_ops.csv, table_conv.csv, table_gradcheck.csv, table_targets.csv
 //   complexity_time, complexity_speedup, training_samples_<arch>, training_flop_multiple,
 //   training_threads_<arch>                            figures (PNG, SVG, gnuplot script)
 //   summary.json
 // (table_*.csv with a .title beside them are the tables out/index.html shows.)
 //
 // One reader per benchmark, in this folder: complexity.cpp, ops.cpp, dgemm.cpp, training.cpp,
-// checking.cpp; shared.hpp holds what they share.
+// conv.cpp, checking.cpp; shared.hpp holds what they share.
 #include "shared.hpp"
 
 #include "gradlab/programs/cli.hpp"
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     const plot::Results training_runs = plot::load(dir, "training");
     const plot::Results dgemm_runs = plot::load(dir, "dgemm");
     const plot::Results gradcheck_runs = plot::load(dir, "gradcheck");
+    const plot::Results conv_runs = plot::load(dir, "conv");
     const plot::Reference ref = plot::load_reference(dir);
 
     json summary;
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     plot::ops(ops_runs, dir);
     plot::dgemm(dgemm_runs, dir);
     plot::training(training_runs, dgemm_runs, ref, dir, targets, summary, warnings);
+    plot::conv(conv_runs, ref, dir, summary);
     plot::checking(gradcheck_runs, ref, dir, targets, summary);
 
     if (!targets.empty()) {

@@ -97,6 +97,12 @@ Reference load_reference(const fs::path& dir) {
       if (it == ref.training.end() || row.value("time_s", 1e300) < it->second.value("time_s", 1e300))
         ref.training[key] = row;
     }
+    for (const json& row : j.value("conv", json::array())) {
+      auto key = std::make_tuple(row.value("layer", ""), row.value("threads", 0));
+      auto it = ref.conv.find(key);
+      if (it == ref.conv.end() || row.value("time_s", 1e300) < it->second.value("time_s", 1e300))
+        ref.conv[key] = row;
+    }
     for (const json& row : j.value("gradcheck", json::array())) {
       const std::string name = row.value("name", "");
       auto it = ref.gradcheck.find(name);

@@ -62,6 +62,7 @@ struct Reference {
   // (arch, batch, threads, dtype) -> best row
   std::map<std::tuple<std::string, int, int, std::string>, json> training;
   std::map<std::string, json> gradcheck;  // "exhaustive", "fast"
+  std::map<std::tuple<std::string, int>, json> conv;  // (layer, threads) -> best row
 };
 
 // DIR/reference-*.json (benchmarks/reference/torch_reference.py), each row's fastest round.
@@ -139,6 +140,10 @@ void dgemm(const Results& dgemm, const fs::path& dir);
 void training(const Results& train, const Results& dgemm, const Reference& ref,
               const fs::path& dir, std::vector<Target>& targets, json& summary,
               std::vector<std::string>& warnings);
+
+// conv*.json (bench-conv), with the PyTorch reference: table_conv.csv, the reference, the fast
+// path and PyTorch on each layer and thread count, and their ratios.
+void conv(const Results& r, const Reference& ref, const fs::path& dir, json& summary);
 
 // gradcheck*.json (bench-gradcheck), with the PyTorch reference: table_gradcheck.csv.
 void checking(const Results& r, const Reference& ref, const fs::path& dir,

@@ -11,6 +11,10 @@ python3-torch, run with /usr/bin/python3):
              bench-training sweeps them (torch.set_num_threads and OpenBLAS's own count, which
              torch does not set, both set to the row's count; OMP_WAIT_POLICY=PASSIVE unless
              set, see below);
+  conv       one F.conv2d forward and its backward (dX, dW, db by torch.autograd.grad with a
+             fixed upstream gradient), 3x3 kernels with padding 1, float64, batch 64, on the
+             layers bench-conv times (3 -> 32 channels at 32x32, 32 -> 64 at 16x16, 64 -> 128
+             at 8x8), on the same thread counts as the training rows;
   gradcheck  torch.autograd.gradcheck of the 784-100-10 tanh network with cross-entropy at
              batch 8, float64, X and every parameter requiring grad (85 782 numbers), with
              fast_mode off (every number perturbed) and on (one random direction).
@@ -18,12 +22,13 @@ python3-torch, run with /usr/bin/python3):
 Writes one JSON file (--out) that bench-plot reads beside gradlab's Google Benchmark JSON:
   {"torch": version, "blas": torch's BLAS, "cores": the cores used,
    "training": [{"arch", "batch", "threads", "dtype", "time_s", "cpu_s",
-   "samples_per_s", "iterations"}], "gradcheck": [{"name", "fast_mode", "threads", "time_s",
-   "cpu_s", "iterations", "passed", "checked"}]}
+   "samples_per_s", "iterations"}], "conv": [{"layer", "batch", "threads", "dtype", "time_s",
+   "cpu_s", "images_per_s", "iterations"}], "gradcheck": [{"name", "fast_mode", "threads",
+   "time_s", "cpu_s", "iterations", "passed", "checked"}]}
 Exits 3 when torch cannot be imported (the caller prints the skip line).
 
   /usr/bin/python3 benchmarks/reference/torch_reference.py --task training --out FILE
-  options: --task training|gradcheck|all, --quick (fewer rows, shorter timing), --min-time S,
+  options: --task training|conv|gradcheck|all, --quick (fewer rows, shorter timing), --min-time S,
            --threads 1,2,4 (the thread counts of the training rows)
 """
 import argparse
@@ -166,6 +171,35 @@ def training(args):
     return rows
 
 
+# bench-conv's layers: name -> (channels in, kernels, image size); 3x3 kernels, padding 1.
+CONV_LAYERS = {"3-32-32x32": (3, 32, 32), "32-64-16x16": (32, 64, 16), "64-128-8x8": (64, 128, 8)}
+CONV_BATCH = 64
+
+
+def conv(args):
+    rows = []
+    dt = torch.float64
+    for layer, (C, K, size) in CONV_LAYERS.items():
+        for threads in args.threads:
+            set_threads(threads)
+            torch.manual_seed(1)
+            X = torch.randn(CONV_BATCH, C, size, size, dtype=dt, requires_grad=True)
+            W = (0.1 * torch.randn(K, C, 3, 3, dtype=dt)).requires_grad_()
+            b = torch.randn(K, dtype=dt, requires_grad=True)
+            dY = torch.randn(CONV_BATCH, K, size, size, dtype=dt)
+
+            def step():
+                Y = F.conv2d(X, W, b, padding=1)
+                torch.autograd.grad(Y, (X, W, b), dY)
+
+            t, cpu, n = timed(step, args.min_time)
+            rows.append({"layer": layer, "batch": CONV_BATCH, "threads": threads, "dtype": "float64",
+                         "time_s": t, "cpu_s": cpu, "images_per_s": CONV_BATCH / t, "iterations": n})
+            print(f"torch conv/{layer}/batch:{CONV_BATCH}/threads:{threads}/float64: "
+                  f"{t * 1e3:10.2f} ms  {CONV_BATCH / t:10.1f} images/s", flush=True)
+    return rows
+
+
 def gradcheck(args):
     set_threads(1)  # gradlab's thread policy picks 1 thread for this network at batch 8
     torch.manual_seed(1)
@@ -204,7 +238,7 @@ def gradcheck(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", choices=("training", "gradcheck", "all"), default="all")
+    parser.add_argument("--task", choices=("training", "conv", "gradcheck", "all"), default="all")
     parser.add_argument("--out", required=True, help="the JSON file to write")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--min-time", type=float, default=None, help="seconds per timed row")
@@ -226,9 +260,11 @@ def main():
     report = {"torch": torch.__version__, "blas": torch_blas(), "cores": cores(),
               "blas_threads_settable": BLAS is not None,
               "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-              "load_average": list(os.getloadavg()), "training": [], "gradcheck": []}
+              "load_average": list(os.getloadavg()), "training": [], "conv": [], "gradcheck": []}
     if args.task in ("training", "all"):
         report["training"] = training(args)
+    if args.task in ("conv", "all"):
+        report["conv"] = conv(args)
     if args.task in ("gradcheck", "all"):
         report["gradcheck"] = gradcheck(args)
     report["load_average_end"] = list(os.getloadavg())

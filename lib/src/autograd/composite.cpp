@@ -70,16 +70,16 @@ Tensor batchnorm_eval(const Tensor& X, const Tensor& gamma, const Tensor& beta,
 }
 
 namespace {
-// S_t for a pool: row c*P + p picks X[c, oi*s + u, oj*s + v], the entry at window offset
-// t = (u, v) of output position p = oi*Wo + oj.
-arma::mat window_gather(const ops::ImageShape& in, const ops::ImageShape& out,
-                        const ops::Pool2dOptions& o, arma::uword u, arma::uword v) {
-  arma::mat S(out.size(), in.size(), arma::fill::zeros);
+// The rows of X at window offset (u, v): row c*P + p holds X[c, oi*s + u, oj*s + v] for output
+// position p = oi*Wo + oj.
+arma::uvec window_rows(const ops::ImageShape& in, const ops::ImageShape& out,
+                       const ops::Pool2dOptions& o, arma::uword u, arma::uword v) {
+  arma::uvec rows(out.size());
   for (arma::uword c = 0; c < in.channels; ++c)
     for (arma::uword oi = 0; oi < out.height; ++oi)
       for (arma::uword oj = 0; oj < out.width; ++oj)
-        S(out.row(c, oi, oj), in.row(c, oi * o.stride + u, oj * o.stride + v)) = 1.0;
-  return S;
+        rows(out.row(c, oi, oj)) = in.row(c, oi * o.stride + u, oj * o.stride + v);
+  return rows;
 }
 
 void require_rows(const char* function, const Tensor& X, const ops::ImageShape& in) {
@@ -102,39 +102,39 @@ Tensor conv2d(const Tensor& W, const Tensor& b, const Tensor& X, const ops::Imag
            ops::to_string(in) + " images with " + std::to_string(o.kernel_h) + "x" +
            std::to_string(o.kernel_w) + " kernels need W K x " + std::to_string(Q) + " and b K x 1";
   });
-  arma::mat G(Q * P, in.size(), arma::fill::zeros);  // im2col as a constant matrix
+  arma::uvec taps(Q * P, arma::fill::value(no_row));  // im2col: which entry each tap reads
   for (arma::uword oi = 0; oi < out.height; ++oi)
     for (arma::uword oj = 0; oj < out.width; ++oj)
       for (arma::uword c = 0; c < in.channels; ++c)
         for (arma::uword u = 0; u < o.kernel_h; ++u)
           for (arma::uword v = 0; v < o.kernel_w; ++v) {
-            // the tap's place in the unpadded image; outside it, the row stays zero (padding)
+            // the tap's place in the unpadded image; outside it, the tap stays no_row (padding)
             const arma::uword i = oi * o.stride + u, j = oj * o.stride + v;
             if (i < o.padding || j < o.padding || i - o.padding >= in.height || j - o.padding >= in.width)
               continue;
             const arma::uword q = (c * o.kernel_h + u) * o.kernel_w + v, p = oi * out.width + oj;
-            G(q + Q * p, in.row(c, i - o.padding, j - o.padding)) = 1.0;
+            taps(q + Q * p) = in.row(c, i - o.padding, j - o.padding);
           }
-  arma::mat O(K * P, K * P, arma::fill::zeros), R(K * P, K, arma::fill::zeros);
+  arma::uvec order(K * P), kernel(K * P);
   for (arma::uword k = 0; k < K; ++k)
     for (arma::uword p = 0; p < P; ++p) {
-      O(k * P + p, k + K * p) = 1.0;
-      R(k * P + p, k) = 1.0;
+      order(k * P + p) = k + K * p;
+      kernel(k * P + p) = k;
     }
-  const Tensor patches = matmul(Tensor(G), X);                     // (Q*P) x B
+  const Tensor patches = gather_rows(X, taps);                     // (Q*P) x B
   const Tensor Z = matmul(W, reshape(patches, Q, P * B));          // K x (P*B)
-  const Tensor Y = matmul(Tensor(O), reshape(Z, K * P, B));        // (K*P) x B, the layout
-  return add(Y, matmul(Tensor(R), b));                             // b broadcast over the batch
+  const Tensor Y = gather_rows(reshape(Z, K * P, B), order);       // (K*P) x B, the layout
+  return add(Y, gather_rows(b, kernel));                           // b broadcast over the batch
 }
 
 Tensor max_pool2d(const Tensor& X, const ops::ImageShape& in, const ops::Pool2dOptions& o) {
   const ops::ImageShape out = ops::pool2d_output_shape(in, o, "autograd::max_pool2d");
   require_rows("autograd::max_pool2d", X, in);
-  Tensor m = matmul(Tensor(window_gather(in, out, o, 0, 0)), X);
+  Tensor m = gather_rows(X, window_rows(in, out, o, 0, 0));
   for (arma::uword u = 0; u < o.window_h; ++u)
     for (arma::uword v = 0; v < o.window_w; ++v) {
       if (u == 0 && v == 0) continue;
-      const Tensor X_t = matmul(Tensor(window_gather(in, out, o, u, v)), X);
+      const Tensor X_t = gather_rows(X, window_rows(in, out, o, u, v));
       m = add(m, relu(subtract(X_t, m)));  // max(m, X_t), m kept at a tie
     }
   return m;
@@ -143,10 +143,10 @@ Tensor max_pool2d(const Tensor& X, const ops::ImageShape& in, const ops::Pool2dO
 Tensor avg_pool2d(const Tensor& X, const ops::ImageShape& in, const ops::Pool2dOptions& o) {
   const ops::ImageShape out = ops::pool2d_output_shape(in, o, "autograd::avg_pool2d");
   require_rows("autograd::avg_pool2d", X, in);
-  Tensor total = matmul(Tensor(window_gather(in, out, o, 0, 0)), X);
+  Tensor total = gather_rows(X, window_rows(in, out, o, 0, 0));
   for (arma::uword u = 0; u < o.window_h; ++u)
     for (arma::uword v = 0; v < o.window_w; ++v)
-      if (u != 0 || v != 0) total = add(total, matmul(Tensor(window_gather(in, out, o, u, v)), X));
+      if (u != 0 || v != 0) total = add(total, gather_rows(X, window_rows(in, out, o, u, v)));
   return scale(total, 1.0 / static_cast<double>(o.window_h * o.window_w));
 }
 

@@ -162,6 +162,21 @@ Tensor reshape(const Tensor& A, arma::uword rows, arma::uword cols) {
   });
 }
 
+Tensor gather_rows(const Tensor& A, const arma::uvec& rows) {
+  require(rows.is_empty() || arma::all(rows < A.n_rows() || rows == no_row), "autograd::gather_rows",
+          [&] { return "A is " + shape_of(A.data()) + " but rows holds an index past its rows"; });
+  arma::mat Y(rows.n_elem, A.n_cols(), arma::fill::zeros);
+  for (arma::uword r = 0; r < rows.n_elem; ++r)
+    if (rows(r) != no_row) Y.row(r) = A.data().row(rows(r));
+  return Tensor::from_op("gather_rows", std::move(Y), {A}, [rows](const Node& y) {
+    // Y_r = A_rows(r):  dA_i = sum over r with rows(r) = i of dY_r
+    arma::mat dA(arma::size(in0(y)), arma::fill::zeros);
+    for (arma::uword r = 0; r < rows.n_elem; ++r)
+      if (rows(r) != no_row) dA.row(rows(r)) += y.grad.row(r);
+    accumulate(y.inputs[0], dA);
+  });
+}
+
 Tensor relu(const Tensor& A) {
   return Tensor::from_op("relu", arma::clamp(A.data(), 0.0, arma::datum::inf), {A},
                          [](const Node& y) {

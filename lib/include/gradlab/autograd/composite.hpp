@@ -50,25 +50,25 @@ Tensor batchnorm_eval(const Tensor& X, const Tensor& gamma, const Tensor& beta,
                       const arma::vec& running_mean, const arma::vec& running_var,
                       double eps = 1e-5);
 
-// Images (layout: ops/image.hpp), X: (C*H*W) x B. The gathers are products with constant 0/1
-// matrices, so the tape sees only matmul, reshape, add, subtract, relu and scale.
+// Images (layout: ops/image.hpp), X: (C*H*W) x B. The windows' entries are picked by
+// gather_rows, so the tape sees only gather_rows, reshape, matmul, add, subtract, relu and scale.
 //
 // Convolution as im2col and one product (not the reference's direct sum, a different route to
 // the same numbers). W: K x (C*kh*kw), b: K x 1; P = Ho*Wo output positions, Q = C*kh*kw taps.
-//   patches = G X                     (Q*P) x B   G gathers window p's tap q into row q + Q*p
-//                                                 (a zero row where the tap is padding)
-//   Z = W reshape(patches, Q, P*B)    K x (P*B)   column p + P*b: output position p of image b
-//   Y = O reshape(Z, K*P, B) + R b    (K*P) x B   O moves row k + K*p to k*P + p (the layout),
-//                                                 R repeats b[k] over the P positions of kernel k
+//   patches = gather_rows(X, taps)          (Q*P) x B   row q + Q*p: tap q of window p (no_row,
+//                                                       so zero, where the tap is padding)
+//   Z = W reshape(patches, Q, P*B)          K x (P*B)   column p + P*b: position p of image b
+//   Y = gather_rows(reshape(Z, K*P, B), order) + gather_rows(b, kernel)     (K*P) x B
+//       order takes row k + K*p to k*P + p (the layout); kernel repeats b[k] over k's P rows
 Tensor conv2d(const Tensor& W, const Tensor& b, const Tensor& X, const ops::ImageShape& in,
               const ops::Conv2dOptions& options);
 
-// Max pooling by a running maximum: with X_t = S_t X the window entries at offset t (in
-// row-major window order), m = X_0 and m = m + relu(X_t - m) for each later t. relu's
+// Max pooling by a running maximum: with X_t = gather_rows(X, window entries at offset t), t in
+// row-major window order, m = X_0 and m = m + relu(X_t - m) for each later t. relu's
 // derivative 0 at 0 keeps a tie on the earlier entry: the first maximum, as ops::max_pool2d.
 Tensor max_pool2d(const Tensor& X, const ops::ImageShape& in, const ops::Pool2dOptions& options);
 
-// Average pooling: Y = (1 / (wh ww)) sum_t S_t X, the same gathers.
+// Average pooling: Y = (1 / (wh ww)) sum_t X_t, the same gathers.
 Tensor avg_pool2d(const Tensor& X, const ops::ImageShape& in, const ops::Pool2dOptions& options);
 
 }  // namespace gradlab::autograd

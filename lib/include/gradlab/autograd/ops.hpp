@@ -26,6 +26,12 @@ Tensor divide(const Tensor& A, const Tensor& B);
 // must equal A's number of entries. dA is dY read back in A's shape.
 Tensor reshape(const Tensor& A, arma::uword rows, arma::uword cols);
 
+// Row r of Y is row rows(r) of A, or a row of zeros where rows(r) is no_row (PyTorch's
+// index_select, with zero padding). A row picked several times collects every use:
+// dA row i = the sum of dY's rows r with rows(r) = i.
+inline constexpr arma::uword no_row = ~arma::uword{0};
+Tensor gather_rows(const Tensor& A, const arma::uvec& rows);
+
 // With a constant number c: Y = A + c,  Y = c A
 Tensor add(const Tensor& A, double c);
 Tensor scale(const Tensor& A, double c);
