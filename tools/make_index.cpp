@@ -15,6 +15,7 @@
 // script's `set title`), README.txt.
 #include "gradlab/programs/cli.hpp"
 #include "gradlab/programs/html.hpp"
+#include "gradlab/programs/lab.hpp"
 #include "gradlab/io/files.hpp"
 #include "gradlab/output/csv.hpp"
 
@@ -85,20 +86,34 @@ struct Table {
   std::size_t rows = 0;
 };
 
+// A CSV file as a table. A "report | ours" table with the column "ours - report" (the labs'
+// Comparison::add_measured) highlights the rows whose difference is beyond one standard
+// deviation over seeds, and says so under the table.
 Table csv_table(const fs::path& path) {
   std::ifstream in(path);
   std::string line;
   Table t{"<table>\n", 0};
   bool header = true;
+  std::optional<std::size_t> difference;  // the column "ours - report"
   while (std::getline(in, line)) {
-    t.html += "<tr>";
-    for (const std::string& cell : gradlab::output::parse_csv_line(line))
+    const std::vector<std::string> cells = gradlab::output::parse_csv_line(line);
+    if (header)
+      for (std::size_t k = 0; k < cells.size(); ++k)
+        if (cells[k] == "ours - report") difference = k;
+    const bool beyond = !header && difference && *difference < cells.size() &&
+                        cells[*difference].rfind(gradlab::lab::beyond_sd, 0) == 0;
+    t.html += beyond ? "<tr class=\"beyond-sd\">" : "<tr>";
+    for (const std::string& cell : cells)
       t.html += (header ? "<th>" : "<td>") + html_escape(cell) + (header ? "</th>" : "</td>");
     t.html += "</tr>\n";
     t.rows += header ? 0 : 1;
     header = false;
   }
   t.html += "</table>\n";
+  if (difference)
+    t.html += "<p class=\"note\">Highlighted: ours differs from the report by more than one standard deviation "
+              "over seeds. &quot;One seed, no sd: not judged&quot;: a single run has no spread to measure the "
+              "difference by.</p>\n";
   return t;
 }
 
@@ -599,7 +614,8 @@ int main(int argc, char** argv) {
         ".KINK,.partial{color:#a60}.skipped{color:#777}.verdict{font-weight:bold}.skip-line{background:#fff6e0;"
         "padding:4px 8px;border-left:4px solid #e0a000}.note{color:#777;font-style:italic}.about{font-style:italic}"
         "details{margin:0.5em 0 1.5em}summary{cursor:pointer;font-weight:bold;margin:0.5em 0}"
-        "table.run th{width:6em}</style></head><body>\n<h1>gradlab results</h1>\n" +
+        "table.run th{width:6em}tr.beyond-sd td{background:#fde2df}tr.beyond-sd td:nth-child(4){font-weight:bold;"
+        "color:#b00000}</style></head><body>\n<h1>gradlab results</h1>\n" +
         header + contents + body + "</body></html>\n";
     gradlab::io::write_file_atomically(fs::path(out) / "index.html", html);
     for (const Section& s : sections) std::cout << s.name << ": " << s.verdict.text << '\n';

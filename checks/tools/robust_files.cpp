@@ -13,6 +13,7 @@
 //   robust_files json-has FILE KEY VALUE   exit 0 when some object in FILE has KEY == "VALUE"
 // Exit 2 on bad usage.
 #include "gradlab/data/idx.hpp"
+#include "gradlab/output/csv.hpp"
 #include "gradlab/random.hpp"
 
 #include <nlohmann/json.hpp>
@@ -143,15 +144,6 @@ int make_idx(const fs::path& root) {
   return 0;
 }
 
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::stringstream in(line);
-  while (std::getline(in, cell, separator)) cells.push_back(cell);
-  if (!line.empty() && line.back() == separator) cells.emplace_back();
-  return cells;
-}
-
 // The lines of a CSV, throwing unless every line is whole and has the header's cell count.
 std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
   const std::string text = read_bytes(path);
@@ -160,7 +152,7 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
   std::vector<std::vector<std::string>> rows;
   std::stringstream in(text);
   std::string line;
-  while (std::getline(in, line)) rows.push_back(split(line, ','));
+  while (std::getline(in, line)) rows.push_back(gradlab::output::parse_csv_line(line));  // RFC 4180
   const std::size_t columns = rows.front().size();
   const auto status = std::find(rows.front().begin(), rows.front().end(), "status");
   for (std::size_t r = 1; r < rows.size(); ++r) {

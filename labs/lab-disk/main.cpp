@@ -140,9 +140,9 @@ int main(int argc, char** argv) {
         }
         if (interrupt_flag()) break;
       }
-      table.add("network " + net.key + " train accuracy (" + net.title + ")", lab::percent(net.report_train),
-                lab::mean_std(train_acc, true), options.full ? "" : "quick mode: fewer epochs than the report's 200");
-      table.add("network " + net.key + " test accuracy", lab::percent(net.report_test), lab::mean_std(test_acc, true));
+      table.add_measured("network " + net.key + " train accuracy (" + net.title + ")", net.report_train, train_acc, true,
+                         2, options.full ? "" : "quick mode: fewer epochs than the report's 200");
+      table.add_measured("network " + net.key + " test accuracy", net.report_test, test_acc, true);
       if (interrupt_flag()) break;
     }
     table.print();

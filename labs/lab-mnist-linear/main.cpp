@@ -4,7 +4,10 @@
 // momentum on/off), 5 epochs each, evaluated 5 times per epoch on train, validation and test.
 // Each model is scored by its test accuracy at its best validation evaluation; the model with
 // the best validation accuracy is the one picked. The report: every model >= 91.8% test, mean
-// 92.2%; no model needed more than two evaluations to come within 1% of its best accuracy.
+// 92.2%; "no model needed more than two updates to come within 1% of its maximal accuracy",
+// where its footnote counts evaluations ("a value of 8 is within epoch 2"): two epochs. Both
+// readings of the count (evaluations, epochs) and of the threshold (1 point, 1% of the best) are
+// measured.
 // The decay is the report's rule (optim::HalveOnLossDecrease): after each round in which the
 // training loss fell, halve the rate; a round is an epoch (--decay-round evaluation: one fifth
 // of an epoch, which starves the small rates: see the README). Momentum is the report's
@@ -67,7 +70,14 @@ struct Result {
   double test_at_best = arma::datum::nan;     // test accuracy at that evaluation
   double epoch_at_best = arma::datum::nan;
   int evals_to_within = -1;                   // evaluations needed to reach best - 1 point
+  int evals_to_within_relative = -1;          // evaluations needed to reach 0.99 best
 };
+
+constexpr int evals_per_epoch = 5;  // the report's "5 times per epoch"
+
+// The epoch (1, 2, ...) in which evaluation k (1, 2, ...) falls: the report's unit ("we are
+// measuring accuracy 5 times per epoch, so a value of 8 is within epoch 2"); -1 stays -1.
+int epoch_of(int evaluation) { return evaluation < 1 ? -1 : (evaluation + evals_per_epoch - 1) / evals_per_epoch; }
 
 std::string rate_text(double lr) {
   std::ostringstream s;
@@ -76,13 +86,15 @@ std::string rate_text(double lr) {
 }
 
 // The number of evaluations (1, 2, ...) after which the validation accuracy first came within
-// `margin` (a fraction: 0.01 is one percentage point) of the run's best; -1 if never (NaN runs).
-int evaluations_to_within(const train::History& h, double margin) {
+// 1% of the run's best: one percentage point (best - 0.01) or, relative, 1% of the best
+// (0.99 best, 0.92 points at 92%); -1 if never (NaN runs).
+int evaluations_to_within(const train::History& h, bool relative) {
   double best = -1.0;
   for (const train::Evaluation& e : h.evaluations)
     if (e.validation.accuracy == e.validation.accuracy) best = std::max(best, e.validation.accuracy);
+  const double threshold = relative ? 0.99 * best : best - 0.01;
   for (std::size_t k = 0; k < h.evaluations.size(); ++k)
-    if (h.evaluations[k].validation.accuracy >= best - margin) return static_cast<int>(k + 1);
+    if (h.evaluations[k].validation.accuracy >= threshold) return static_cast<int>(k + 1);
   return -1;
 }
 
@@ -101,7 +113,8 @@ Result train_one(const lab::LabOptions& options, const std::string& key, train::
   r.best_validation = best.validation.accuracy;
   r.test_at_best = best.test.accuracy;
   r.epoch_at_best = best.epoch;
-  r.evals_to_within = evaluations_to_within(r.history, 0.01);
+  r.evals_to_within = evaluations_to_within(r.history, false);
+  r.evals_to_within_relative = evaluations_to_within(r.history, true);
   return r;
 }
 
@@ -128,7 +141,7 @@ train::RunConfig sgd_config(std::vector<arma::uword> arch, const std::string& ac
   c.schedule_per_evaluation = s.decay_per_evaluation;
   c.batch = batch;
   c.epochs = epochs;
-  c.evals_per_epoch = 5;
+  c.evals_per_epoch = evals_per_epoch;
   c.seed = seed;
   return c;
 }
@@ -288,25 +301,28 @@ int main(int argc, char** argv) {
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return lower(grid[a].test_at_best, grid[b].test_at_best); });
       output::Csv csv({"rank", "lr", "decay", "momentum", "best_validation_accuracy", "test_accuracy", "epoch_at_best",
-                       "evaluations_to_within_1", "final_test_accuracy", "outcome"});
+                       "evaluations_to_within_1", "final_test_accuracy", "outcome", "evaluations_to_within_1_relative",
+                       "epoch_within_1", "epoch_within_1_relative"});
       std::vector<double> tests, with_m, without_m, with_decay, without_decay;
-      std::vector<double> evals_m, evals_plain;
+      std::vector<const Result*> with_m_runs, without_m_runs;
       for (std::size_t rank = 0; rank < order.size(); ++rank) {
         const Result& r = grid[order[rank]];
         csv.add_row({std::to_string(rank + 1), text::number(r.lr), r.decay ? "1" : "0", r.momentum ? "1" : "0",
                      text::number(r.best_validation), text::number(r.test_at_best), text::number(r.epoch_at_best),
                      std::to_string(r.evals_to_within), text::number(r.history.last().test.accuracy),
-                     train::to_string(r.history.outcome)});
+                     train::to_string(r.history.outcome), std::to_string(r.evals_to_within_relative),
+                     std::to_string(epoch_of(r.evals_to_within)), std::to_string(epoch_of(r.evals_to_within_relative))});
       }
       for (const Result& r : grid) {
         tests.push_back(r.test_at_best);
         (r.momentum ? with_m : without_m).push_back(r.test_at_best);
         (r.decay ? with_decay : without_decay).push_back(r.test_at_best);
-        (r.momentum ? evals_m : evals_plain).push_back(r.evals_to_within);
+        (r.momentum ? with_m_runs : without_m_runs).push_back(&r);
         grid_json.push_back({{"run", r.key}, {"config", train::to_json(r.config)}, {"decay", r.decay},
                              {"momentum", r.momentum}, {"best_validation_accuracy", r.best_validation},
                              {"test_accuracy_at_best_validation", r.test_at_best}, {"epoch_at_best", r.epoch_at_best},
                              {"evaluations_to_within_1_point", r.evals_to_within},
+                             {"evaluations_to_within_1_percent_of_best", r.evals_to_within_relative},
                              {"outcome", train::to_string(r.history.outcome)}});
       }
       csv.write(options.out / "grid.csv");
@@ -327,15 +343,34 @@ int main(int argc, char** argv) {
       table.add("linear: test accuracy of the model picked on validation", "not stated",
                 lab::percent(picked->test_at_best, 2),
                 picked->key + " (validation " + lab::percent(picked->best_validation, 2) + ")");
-      auto evals_text = [](const std::vector<double>& v) {
-        if (v.empty()) return std::string("-");
-        const arma::vec x(v);
-        return "mean " + text::fixed(arma::mean(x), 1) + ", max " + text::fixed(x.max(), 0);
+      // "No model needed more than two updates to come within 1% of its maximal accuracy", with
+      // the footnote "we are measuring accuracy 5 times per epoch, so a value of 8 is within
+      // epoch 2": its Fig. 5 counts evaluations, and its "two" counts epochs (at most 10
+      // evaluations). Both units, and both thresholds (1 point; 1% of the best), side by side.
+      auto count_text = [](const std::vector<const Result*>& runs, bool relative, bool epochs) {
+        if (runs.empty()) return std::string("-");
+        arma::vec x(runs.size());
+        std::size_t within_two = 0;
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+          const int evals = relative ? runs[k]->evals_to_within_relative : runs[k]->evals_to_within;
+          x(k) = epochs ? epoch_of(evals) : evals;
+          within_two += evals >= 1 && evals <= 2 * evals_per_epoch;
+        }
+        return "mean " + text::fixed(arma::mean(x), 1) + ", max " + text::fixed(x.max(), 0) + "; " +
+               std::to_string(within_two) + " of " + std::to_string(runs.size()) + " within 2 epochs";
       };
-      table.add("linear: evaluations to within 1 point of the best, no momentum", "<= 2 for every model",
-                evals_text(evals_plain), "5 evaluations per epoch; validation accuracy");
-      table.add("linear: evaluations to within 1 point of the best, momentum", "<= 2 for every model",
-                evals_text(evals_m));
+      for (bool relative : {false, true}) {
+        const std::string threshold = relative ? "1% of the best (0.99 best)" : "1 point of the best";
+        table.add("linear: evaluations to within " + threshold + ", no momentum / momentum",
+                  "Fig. 5 counts evaluations (5 per epoch)",
+                  count_text(without_m_runs, relative, false) + " / " + count_text(with_m_runs, relative, false),
+                  "validation accuracy; within 2 epochs: at most 10 evaluations");
+        table.add("linear: epochs to within " + threshold + ", no momentum / momentum",
+                  "<= 2 for every model ('a value of 8 is within epoch 2')",
+                  count_text(without_m_runs, relative, true) + " / " + count_text(with_m_runs, relative, true),
+                  relative ? "a stricter threshold than 1 point (0.92 points at 92%): never fewer epochs"
+                           : "the report's unit (its footnote): evaluation k falls in epoch ceil(k / 5)");
+      }
       table.add("linear: mean test accuracy without / with momentum", "'an increase in converging time' (ambiguous)",
                 lab::percent(mean_of(without_m), 2) + " / " + lab::percent(mean_of(with_m), 2));
       table.add("linear: mean test accuracy without / with decay", "decay: better accuracy",
@@ -386,7 +421,7 @@ int main(int argc, char** argv) {
                   {"evaluations-by-rate.csv", "lr", "decay", "decay", "linespoints", "lw 5 pt 4 ps 2.2 lc rgb '#a1d99b'", ""},
                   {"evaluations-by-rate.csv", "lr", "momentum", "momentum", "linespoints", "lw 1.5 dt 2 pt 7 ps 0.9 lc rgb '#d62728'", ""},
                   {"evaluations-by-rate.csv", "lr", "momentum_decay", "momentum + decay", "linespoints", "lw 1.5 dt 2 pt 5 ps 0.9 lc rgb '#6a3d9a'", ""},
-                  {"evaluations-by-rate.csv", "lr", "(2)", "report: at most 2", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
+                  {"evaluations-by-rate.csv", "lr", "(10)", "report: within epoch 2 (evaluation 10)", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
       lab::render_or_warn(g, options.out);
 
       // Figure: the four variants at the picked model's rate (the report's Figs. 4 and 5).
@@ -396,13 +431,15 @@ int main(int argc, char** argv) {
       v.xlabel = "epoch";
       v.ylabel = "validation accuracy (%)";
       v.commands = {"set key outside right top"};
-      const char* colours[] = {"'#1f77b4'", "'#2ca02c'", "'#d62728'", "'#9467bd'"};
-      int k = 0;
+      // When the halving never fires, a run with decay is the run without it, point for point:
+      // each without-decay curve is wide with hollow points, its decay twin thin, dashed, with
+      // small filled points on top, so both show.
       for (const Result& r : grid) {
         if (r.lr != picked->lr) continue;
         const std::string name = std::string(r.momentum ? "momentum" : "plain SGD") + (r.decay ? " + decay" : "");
+        const std::string colour = r.momentum ? (r.decay ? "'#7f0000'" : "'#f4a582'") : (r.decay ? "'#08306b'" : "'#92c5de'");
         v.series.push_back({series_path(r.key), "epoch", "(100*column('validation_accuracy'))", name, "linespoints",
-                            std::string("lw 2 pt 7 ps 0.6 lc rgb ") + colours[k++ % 4], ""});
+                            (r.decay ? "lw 1.5 dt 2 pt 7 ps 0.6 lc rgb " : "lw 5 pt 6 ps 1.8 lc rgb ") + colour, ""});
       }
       lab::render_or_warn(v, options.out);
 
@@ -485,7 +522,7 @@ int main(int argc, char** argv) {
                                                {"momentum_form", momentum_form},
                                                {"decay_round", decay_round},
                                                {"rates", s.rates},
-                                               {"evaluations_per_epoch", 5},
+                                               {"evaluations_per_epoch", evals_per_epoch},
                                                {"decay", "halve the rate after every round whose training loss fell"}}},
                                  {"table", table.json()},
                                  {"grid", grid_json},

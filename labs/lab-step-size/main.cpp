@@ -355,12 +355,23 @@ void write_experiment(const Experiment& e, const std::vector<double>& steps,
                 e.precision == "float" ? "set yrange [1e-10:10]" : "set yrange [1e-17:10]"};
   const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
   const char* guide_names[] = {"slope 1 (h)", "slope 2 (h^2)", "slope 4 (h^4)", "slope 2 (h^2) complex step"};
+  // The central difference and the complex step share their slope 2 and, at large steps, their
+  // error: the central curve is drawn wide with hollow points, the complex step thin and dashed
+  // on top of it, so both show where they coincide.
+  auto style = [](Scheme s) -> std::string {
+    switch (s) {
+      case Scheme::central: return "lw 5 pt 6 ps 1.5";
+      case Scheme::complex_step: return "lw 1.5 dt 2 pt 7 ps 0.5";
+      case Scheme::five_point: return "lw 2 pt 5 ps 0.6";
+      default: return "lw 2 pt 7 ps 0.5";
+    }
+  };
   for (std::size_t k = 0; k < e.curves.size(); ++k) {
     const Curve& c = e.curves[k];
     std::string title = scheme_title(c.scheme);
     if (std::isfinite(c.slope)) title += ", fitted slope " + text::fixed(c.slope, 2);
     f.series.push_back({stem + ".csv", "h", scheme_key(c.scheme), title, "linespoints",
-                        std::string("lw 2 pt 7 ps 0.5 lc rgb '") + colours[k] + "'", ""});
+                        style(c.scheme) + " lc rgb '" + colours[k] + "'", ""});
   }
   for (std::size_t k = 0; k < e.curves.size(); ++k)
     if (std::isfinite(e.curves[k].slope))

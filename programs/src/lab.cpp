@@ -18,6 +18,13 @@
 
 namespace gradlab::lab {
 
+namespace {
+bool quick_process = false;  // set by finish_options (or set_quick_run)
+}  // namespace
+
+bool quick_run() { return quick_process; }
+void set_quick_run(bool quick) { quick_process = quick; }
+
 void add_options(CLI::App& app, LabOptions& o) {
   app.add_option("--data", o.data, "MNIST folder (else $GRADLAB_DATA, else data/mnist)");
   app.add_option("--out", o.out, "results folder (default out/" + o.name + ")");
@@ -42,6 +49,7 @@ void finish_options(LabOptions& o) {
   // A skip recorded by an earlier run no longer holds: this run writes its own, if it skips.
   std::error_code ignored;
   std::filesystem::remove(o.out / "status.json", ignored);
+  set_quick_run(!o.full);
   // 0: the thread policy by size (gradlab/fast/blas.hpp); n: n threads everywhere.
   gradlab::fast::blas::fix_threads(o.threads);
   if (o.threads > 0) gradlab::fast::blas::set_threads(o.threads);
@@ -113,26 +121,73 @@ Comparison::Comparison(std::string title) : title_(std::move(title)) {}
 
 void Comparison::add(const std::string& quantity, const std::string& report, const std::string& ours,
                      const std::string& note) {
-  rows_.push_back({quantity, report, ours, note});
+  std::string n = note;
+  if (quick_run() && !report.empty() && report != "-") {
+    // The mark first; a note that already says "quick mode: ..." goes on after it.
+    for (const char* said : {"quick mode: ", "quick: "})
+      if (n.rfind(said, 0) == 0) n = n.substr(std::char_traits<char>::length(said));
+    n = std::string(quick_mark) + (n.empty() ? "" : "; " + n);
+  }
+  rows_.push_back({quantity, report, ours, n, ""});
+}
+
+void Comparison::add_measured(const std::string& quantity, double report, const std::vector<double>& ours,
+                              bool as_percent, int decimals, const std::string& note) {
+  const double scale = as_percent ? 100.0 : 1.0;
+  const std::string unit = as_percent ? " points" : "";
+  const std::string report_text = text::number(scale * report) + (as_percent ? "%" : "");
+  std::string difference = "-";
+  if (!ours.empty()) {
+    const arma::vec v(ours);
+    const double d = scale * (arma::mean(v) - report);
+    const std::string signed_d = (d >= 0 ? "+" : "") + text::fixed(d, decimals) + unit;
+    if (!std::isfinite(d)) {
+      difference = "-";
+    } else if (v.n_elem == 1) {
+      difference = signed_d + "; one seed, no sd: not judged";
+    } else {
+      const double sd = scale * arma::stddev(v);
+      const bool beyond = std::abs(d) > sd;
+      const std::string in_sd = sd > 0 ? text::fixed(std::abs(d) / sd, 1) + " sd" : "sd 0";
+      difference = std::string(beyond ? beyond_sd : "within 1 sd") + ": " + signed_d + " (" + in_sd + ")";
+    }
+  }
+  add(quantity, report_text, mean_std(ours, as_percent, decimals), note);
+  rows_.back()[4] = difference;
+  measured_ = true;
+}
+
+std::vector<std::string> Comparison::header() const {
+  if (measured_) return {"quantity", "report", "ours", "ours - report", "note"};
+  return {"quantity", "report", "ours", "note"};
+}
+
+std::vector<std::string> Comparison::cells(const std::vector<std::string>& r) const {
+  if (measured_) return {r[0], r[1], r[2], r[4], r[3]};
+  return {r[0], r[1], r[2], r[3]};
 }
 
 void Comparison::print() const {
   std::cout << '\n' << title_ << '\n';
-  text::Table table({"quantity", "report", "ours", "note"});
-  for (const auto& r : rows_) table.add_row(r);
+  text::Table table(header());
+  for (const auto& r : rows_) table.add_row(cells(r));
   table.print(std::cout);
 }
 
 void Comparison::write(const std::filesystem::path& folder, const std::string& file) const {
-  output::Csv csv({"quantity", "report", "ours", "note"});
-  for (const auto& r : rows_) csv.add_row(r);  // cells with commas or quotes are quoted
+  output::Csv csv(header());
+  for (const auto& r : rows_) csv.add_row(cells(r));  // cells with commas or quotes are quoted
   csv.write(folder / file);
   io::write_file_atomically(folder / (file + ".title"), title_ + "\n");
 }
 
 nlohmann::json Comparison::json() const {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : rows_) rows.push_back({{"quantity", r[0]}, {"report", r[1]}, {"ours", r[2]}, {"note", r[3]}});
+  for (const auto& r : rows_) {
+    nlohmann::json row = {{"quantity", r[0]}, {"report", r[1]}, {"ours", r[2]}, {"note", r[3]}};
+    if (measured_) row["ours_minus_report"] = r[4];
+    rows.push_back(row);
+  }
   return {{"title", title_}, {"rows", rows}};
 }
 
@@ -183,6 +238,12 @@ output::Figure history_figure(const std::string& name, const std::string& title,
 
 void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder) {
   try {
+    if (quick_run()) {
+      output::Figure marked = figure;
+      marked.note = figure.note.empty() ? quick_mark : figure.note + "; " + quick_mark;
+      output::render(marked, folder);
+      return;
+    }
     output::render(figure, folder);
   } catch (const std::runtime_error& e) {
     std::cout << "figure not rendered: " << e.what() << '\n';

@@ -18,6 +18,17 @@ namespace {
 std::string column(const std::string& name) {
   return !name.empty() && name.front() == '(' ? name : gnuplot_quote(name);
 }
+
+// "first\nsecond" in double quotes, where gnuplot reads \n as a line break (backslashes and
+// double quotes escaped).
+std::string two_lines(const std::string& first, const std::string& second) {
+  std::string q = "\"";
+  for (const std::string* part : {&first, &second}) {
+    if (part == &second) q += "\\n";
+    for (char c : *part) q += c == '\\' || c == '"' ? std::string("\\") + c : std::string(1, c);
+  }
+  return q + "\"";
+}
 }  // namespace
 
 std::string gnuplot_script(const Figure& f, const std::string& png_path,
@@ -26,7 +37,7 @@ std::string gnuplot_script(const Figure& f, const std::string& png_path,
   s += "# " + f.title + "\n# Re-render with: gnuplot " + f.name + ".gp\n";
   s += "set datafile separator ','\n";
   s += "set datafile missing 'nan'\n";
-  s += "set title " + gnuplot_quote(f.title) + " noenhanced\n";
+  s += "set title " + (f.note.empty() ? gnuplot_quote(f.title) : two_lines(f.title, f.note)) + " noenhanced\n";
   s += "set xlabel " + gnuplot_quote(f.xlabel) + " noenhanced\n";
   s += "set ylabel " + gnuplot_quote(f.ylabel) + " noenhanced\n";
   if (!f.y2label.empty()) s += "set y2label " + gnuplot_quote(f.y2label) + " noenhanced\nset y2tics\nset ytics nomirror\n";

@@ -20,6 +20,7 @@ struct Series {
 struct Figure {
   std::string name;      // file stem: NAME.gp, NAME.png, NAME.svg
   std::string title;
+  std::string note;      // a second line under the title (e.g. "quick mode: not comparable ...")
   std::string xlabel, ylabel;
   std::string y2label;   // when some series use axes x1y2
   bool logx = false, logy = false;

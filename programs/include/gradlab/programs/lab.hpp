@@ -30,9 +30,17 @@ struct LabOptions {
 void add_options(CLI::App& app, LabOptions& options);
 
 // After parsing: default out, checks (seeds >= 1, out writable), thread setting; removes a
-// status.json an earlier skipped run left in out. Throws std::invalid_argument naming the option
-// at fault.
+// status.json an earlier skipped run left in out; marks the process as a quick run or not
+// (quick_run() below). Throws std::invalid_argument naming the option at fault.
 void finish_options(LabOptions& options);
+
+// What every output of a quick run says: small subsets and few epochs are not the report's
+// experiment. In a quick run (finish_options without --full, or set_quick_run(true)),
+// render_or_warn writes it under every figure's title and Comparison puts it first in the note
+// of every row that sets the report against ours (a row whose report column is not "-").
+inline constexpr const char* quick_mark = "quick mode: not comparable with the report";
+bool quick_run();
+void set_quick_run(bool quick);
 
 // The seeds a lab repeats over: seed, seed + 1, ...
 std::vector<std::uint64_t> seeds(const LabOptions& options);
@@ -58,21 +66,35 @@ std::optional<MnistSets> load_mnist_or_skip(const LabOptions& options, arma::uwo
 inline constexpr const char* mnist_how = "pass --data DIR or set GRADLAB_DATA";
 
 // "report | ours": one row per figure the report gives, printed as an aligned table and saved
-// as out/<lab>/comparison.csv (which out/index.html shows).
+// as out/<lab>/comparison.csv (which out/index.html shows). A table with a measured row (below)
+// has a fifth column, "ours - report", between "ours" and "note".
 class Comparison {
  public:
   explicit Comparison(std::string title);
   // report and ours are texts as printed ("83.8%", "80.3 +- 1.2%"); note explains a gap.
   void add(const std::string& quantity, const std::string& report, const std::string& ours,
            const std::string& note = "");
+  // A number of the report against ours measured once per seed: ours shown as mean +- sd, and
+  // "ours - report" the difference and how many sds it is. Beyond one sd the cell starts with
+  // beyond_sd (out/index.html highlights the row); within, with "within 1 sd"; with one seed
+  // there is no sd, and the cell says the difference is not judged. percent: the report and
+  // ours are fractions, shown in % (the difference in points).
+  void add_measured(const std::string& quantity, double report, const std::vector<double>& ours, bool percent,
+                    int decimals = 2, const std::string& note = "");
   void print() const;
   void write(const std::filesystem::path& folder, const std::string& file = "comparison.csv") const;
   nlohmann::json json() const;
 
  private:
+  std::vector<std::string> header() const;
+  std::vector<std::string> cells(const std::vector<std::string>& row) const;
   std::string title_;
-  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> rows_;  // quantity, report, ours, note, ours - report
+  bool measured_ = false;                        // some row has "ours - report"
 };
+
+// How the "ours - report" cell of a row beyond one sd starts (make-index keys its highlight on it).
+inline constexpr const char* beyond_sd = "beyond 1 sd";
 
 // mean +- std over values ("80.31 +- 1.20%" with percent true: values are fractions).
 std::string mean_std(const std::vector<double>& values, bool percent, int decimals = 2);
@@ -88,7 +110,8 @@ output::Figure history_figure(const std::string& name, const std::string& title,
                               const std::string& outcome = "completed",
                               const std::string& loss_name = "cross-entropy");
 
-// Renders a figure into folder, or prints one line and goes on when gnuplot is missing.
+// Renders a figure into folder, or prints one line and goes on when gnuplot is missing. In a
+// quick run the figure carries quick_mark under its title.
 void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder);
 
 // Writes out/<lab>/summary.json atomically, with the lab's name, seeds and mode, and the BLAS
