@@ -56,7 +56,8 @@ TEST_CASE("autograd: the fixed data read back from a case is the op's own",
           "[autograd][witness]") {
   // Losses are exactly reproduced by the expression with the recovered labels or targets.
   for (const std::string op : {"nll", "softmax_cross_entropy", "mse", "cross_entropy", "dropout",
-                               "batchnorm_eval", "l2_penalty", "leaky_relu"}) {
+                               "batchnorm_eval", "l2_penalty", "leaky_relu", "multiclass_hinge",
+                               "binary_hinge"}) {
     for (const check::OpCase& c : check::op_cases(op, 0, 4)) {
       INFO(c.op << " [" << c.kind << "]");
       std::vector<Tensor> inputs;

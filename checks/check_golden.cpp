@@ -18,6 +18,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
@@ -26,6 +27,7 @@
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
@@ -300,6 +302,43 @@ TEST_CASE("golden: mse matches PyTorch", "[mse][golden]") {
   const arma::mat targets = to_mat(g::targets);
   check_matches("loss", ops::mse_forward(Y, targets), g::loss);
   check_matches("dY", ops::mse_backward(Y, targets), to_mat(g::dY));
+}
+
+TEST_CASE("golden: multiclass_hinge matches PyTorch's multi_margin_loss times C", "[multiclass_hinge][golden]") {
+  // values from checks/golden/make_golden.py (C * F.multi_margin_loss(scores.t(), labels): PyTorch
+  // divides each sample's sum by the C classes, gradlab does not; column 5 is at a kink)
+  namespace g = golden::multiclass_hinge;
+  const arma::mat scores = to_mat(g::scores);
+  const arma::uvec labels = to_uvec(g::labels);
+  const double C = static_cast<double>(scores.n_rows);
+  check_matches("loss", ops::multiclass_hinge_forward(scores, labels), g::loss);
+  check_matches("loss / C", ops::multiclass_hinge_forward(scores, labels) / C, g::torch_loss);
+  check_matches("dscores", ops::multiclass_hinge_backward(scores, labels), to_mat(g::dscores));
+}
+
+TEST_CASE("golden: binary_hinge matches PyTorch's clamp(1 - y s, min=0).mean(), and relu's at the kink",
+          "[binary_hinge][golden]") {
+  // values from checks/golden/make_golden.py (y = 2 labels - 1)
+  namespace g = golden::binary_hinge;
+  const arma::mat scores = to_mat(g::scores);
+  const arma::uvec labels = to_uvec(g::labels);
+  check_matches("loss", ops::binary_hinge_forward(scores, labels), g::loss);
+  check_matches("dscores", ops::binary_hinge_backward(scores, labels), to_mat(g::dscores));
+  // At 1 - y s = 0 exactly gradlab takes 0, as torch.relu does; torch.clamp takes -y / B, the
+  // other end of the bracket: the two differ there and nowhere else.
+  const arma::mat kink_scores = to_mat(g::kink_scores);
+  const arma::uvec kink_labels = to_uvec(g::kink_labels);
+  const arma::mat dscores = ops::binary_hinge_backward(kink_scores, kink_labels);
+  check_matches("kink loss", ops::binary_hinge_forward(kink_scores, kink_labels), g::kink_loss);
+  check_matches("kink dscores (relu)", dscores, to_mat(g::kink_dscores_relu));
+  const arma::mat clamp = to_mat(g::kink_dscores_clamp);
+  const double B = static_cast<double>(kink_scores.n_cols);
+  for (arma::uword b = 0; b < kink_scores.n_cols; ++b) {
+    const double y = kink_labels(b) == 1 ? 1.0 : -1.0;
+    const bool at_kink = 1.0 - y * kink_scores(0, b) == 0.0;
+    INFO("column " << b);
+    CHECK(clamp(0, b) == (at_kink ? -y / B : dscores(0, b)));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

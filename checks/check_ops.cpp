@@ -77,6 +77,13 @@ TEST_CASE("batchnorm eval: dX = dY * gamma * inv_std", "[batchnorm][gradcheck]")
 }
 TEST_CASE("dropout: dX = dY * mask", "[dropout][gradcheck]") { require_op_passes("dropout"); }
 TEST_CASE("l2_penalty: dW = lambda W", "[l2_penalty][gradcheck]") { require_op_passes("l2_penalty"); }
+TEST_CASE("multiclass_hinge: dscores_j = 1[s_j - s_y + 1 > 0] / B, dscores_y = -(active margins) / B",
+          "[multiclass_hinge][gradcheck]") {
+  require_op_passes("multiclass_hinge");
+}
+TEST_CASE("binary_hinge: dscores = -y 1[1 - y s > 0] / B", "[binary_hinge][gradcheck]") {
+  require_op_passes("binary_hinge");
+}
 TEST_CASE("conv2d: dW = X correlated with dY (summed over the batch), db = sum dY, dX = dY transposed-convolved with W",
           "[conv2d][gradcheck]") {
   require_op_passes("conv2d");

@@ -17,6 +17,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
@@ -25,6 +26,7 @@
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
@@ -122,6 +124,14 @@ TEST_CASE("empty matrices: reductions over the batch refuse them naming the func
                Contains("softmax_cross_entropy_forward") && Contains(shape));
     CHECK_THAT(error_of<std::invalid_argument>([&] { ops::softmax_cross_entropy_backward(*E, labels); }),
                Contains("softmax_cross_entropy_backward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::multiclass_hinge_forward(*E, labels); }),
+               Contains("multiclass_hinge_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::multiclass_hinge_backward(*E, labels); }),
+               Contains("multiclass_hinge_backward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::binary_hinge_forward(*E, labels); }),
+               Contains("binary_hinge_forward") && Contains(shape));
+    CHECK_THAT(error_of<std::invalid_argument>([&] { ops::binary_hinge_backward(*E, labels); }),
+               Contains("binary_hinge_backward") && Contains(shape));
   }
   CHECK_THAT(error_of<std::invalid_argument>([&] { ops::batchnorm_forward(empty_30, ones3, zeros3); }),
              Contains("batchnorm_forward") && Contains("3x0"));
@@ -143,6 +153,11 @@ TEST_CASE("empty matrices: layers, losses, metrics and batches refuse them namin
   CHECK_THAT(error_of<std::invalid_argument>([&] { ce.forward(empty_30, no_labels); }), Contains("3x0"));
   CHECK_THAT(error_of<std::invalid_argument>([&] { mse.forward(empty_30, no_labels); }), Contains("3x0"));
   CHECK_THAT(error_of<std::invalid_argument>([&] { nll.forward(empty_30, no_labels); }), Contains("3x0"));
+  nn::MulticlassHingeLoss hinge;
+  nn::BinaryHingeLoss binary_hinge;
+  CHECK_THAT(error_of<std::invalid_argument>([&] { hinge.forward(empty_30, no_labels); }), Contains("3x0"));
+  CHECK_THAT(error_of<std::invalid_argument>([&] { binary_hinge.forward(arma::mat(1, 0), no_labels); }),
+             Contains("BinaryHingeLoss.forward") && Contains("1x0"));
   CHECK(train::predict(empty_30).n_elem == 0);
 
   Rng rng(1);

@@ -3,6 +3,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
@@ -11,6 +12,7 @@
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
@@ -79,6 +81,24 @@ TEST_CASE("shapes: labels must match the batch and the classes", "[shapes][label
   require_error([&] { ops::nll_backward(A23, two); }, {"nll_backward", "2x3"});
   require_error([&] { one_hot(out_of_range, 2); }, {"one_hot", "label 2"});
   CHECK_NOTHROW(ops::nll_forward(A23, three));
+}
+
+TEST_CASE("shapes: hinge losses need one label per column, the binary one a row of scores and labels 0 or 1",
+          "[shapes][labels][multiclass_hinge][binary_hinge]") {
+  const arma::uvec two = {0, 1}, out_of_range = {0, 1, 2};
+  require_error([&] { ops::multiclass_hinge_forward(A23, two); },
+                {"multiclass_hinge_forward", "2 entries", "2x3"});
+  require_error([&] { ops::multiclass_hinge_backward(A23, out_of_range); },
+                {"multiclass_hinge_backward", "label 2", "2 classes"});
+  require_error([] { ops::multiclass_hinge_forward(arma::mat(), arma::uvec()); },
+                {"multiclass_hinge_forward", "empty", "0x0"});
+  const arma::mat row(1, 3, arma::fill::ones);
+  require_error([&] { ops::binary_hinge_forward(A23, arma::uvec{0, 1, 1}); },
+                {"binary_hinge_forward", "2x3", "1 x B"});
+  require_error([&] { ops::binary_hinge_backward(row, two); }, {"binary_hinge_backward", "2 entries", "1x3"});
+  require_error([&] { ops::binary_hinge_forward(row, out_of_range); },
+                {"binary_hinge_forward", "label 2", "not 0 or 1"});
+  CHECK_NOTHROW(ops::binary_hinge_backward(row, arma::uvec{0, 1, 1}));
 }
 
 TEST_CASE("shapes: batch norm needs one gamma, beta and statistic per feature", "[shapes][batchnorm]") {

@@ -593,6 +593,64 @@ inline const Matrix dW{3, 4, {
 }};
 }  // namespace l2_penalty
 
+// Multiclass hinge (Weston-Watkins), margin 1, as ops/multiclass_hinge.hpp defines it:
+// L = (1/B) sum_b sum_{j != y_b} max(0, s_jb - s_{y_b, b} + 1). PyTorch's
+// F.multi_margin_loss(scores.t(), labels) (p=1, margin=1, reduction 'mean') divides each
+// sample's sum by C as well, so loss = C * F.multi_margin_loss(...); dscores by autograd
+// of that product. Column 5 has a margin of exactly 0 (class 2: -0.25 - 0.75 + 1):
+// PyTorch's subgradient there is 0, as gradlab's.
+namespace multiclass_hinge {
+inline const Matrix scores{4, 6, {
+    0.5559474998038166, 0.5398399855001241, 0.1757741656970616, -0.45908724095283976,
+    -1.1602221200052176, 0.75, 0.6193051051908883, 0.012733729133482835, -0.6938896437916106,
+    -1.2622921250891517, -1.5192082713573476, 0.5, -0.2246207194042377, -0.82602793879583,
+    -1.133004436615368, -1.0952374943844345, -0.824552620245192, -0.25, -0.7394766638417797,
+    -0.7476572097617817, -0.4982660125508624, -0.20265877418847195, -0.09392732295315909, -2.0
+}};
+inline const std::vector<std::size_t> labels{2, 0, 3, 1, 1, 0};
+// F.multi_margin_loss(scores.t(), labels): the per-sample sum / C, mean over B
+inline constexpr double torch_loss = 0.7785427326063271;
+// C * torch_loss: gradlab's L
+inline constexpr double loss = 3.1141709304253085;
+inline const Matrix dscores{4, 6, {
+    0.16666666666666666, -0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
+    0.16666666666666666, -0.16666666666666666, 0.16666666666666666, 0.16666666666666666,
+    0.16666666666666666, -0.5, -0.5, 0.16666666666666666, -0.5, 0.0, 0.16666666666666666,
+    0.16666666666666666, 0.16666666666666666, 0.0, 0.16666666666666666, 0.0, -0.5,
+    0.16666666666666666, 0.16666666666666666, 0.0
+}};
+}  // namespace multiclass_hinge
+
+// Binary hinge, margin 1, as ops/binary_hinge.hpp defines it: labels 0/1 as signs
+// y = 2 labels - 1, loss = torch.clamp(1 - y * s, min=0).mean(); dscores by autograd.
+// kink_*: scores with 1 - y s = 0 exactly at columns 1 and 3. There torch.clamp's
+// gradient passes (-y / B: the other end of the subgradient bracket) while torch.relu's
+// is 0, gradlab's choice; both are stored.
+namespace binary_hinge {
+inline const Matrix scores{1, 8, {
+    0.43736990585878255, 0.8453770575156868, 0.6676639194696534, -0.20031449278429625,
+    -1.5384606195987296, -2.905549678595224, -3.846744574144344, -4.107512890465827
+}};
+inline const std::vector<std::size_t> labels{1, 0, 0, 1, 1, 0, 1, 0};
+inline constexpr double loss = 1.5826488447067408;
+inline const Matrix dscores{1, 8, {
+    -0.125, 0.125, 0.125, -0.125, -0.125, 0.0, -0.125, 0.0
+}};
+inline const Matrix kink_scores{1, 5, {
+    0.5, 1.0, -0.75, -1.0, 2.5
+}};
+inline const std::vector<std::size_t> kink_labels{0, 1, 0, 0, 1};
+inline constexpr double kink_loss = 0.35;
+// torch.relu(1 - y s).mean(): 0 at the kink
+inline const Matrix kink_dscores_relu{1, 5, {
+    0.2, -0.0, 0.2, 0.0, -0.0
+}};
+// torch.clamp(1 - y s, min=0).mean(): -y / B at the kink
+inline const Matrix kink_dscores_clamp{1, 5, {
+    0.2, -0.2, 0.2, 0.2, -0.0
+}};
+}  // namespace binary_hinge
+
 // 2-D convolution: F.conv2d(x, weight, bias, stride, padding) in float64, 2 images of 2 channels of 5x5,
 // 3 kernels 3x3, stride 1, padding 1 (the output keeps 5x5).
 // Images as gradlab holds them: X = x.flatten(1).T, (C*H*W) x B; W = weight.flatten(1),

@@ -554,6 +554,63 @@ def case_avg_pool2d():
     return c
 
 
+def case_multiclass_hinge():
+    c = Case("multiclass_hinge",
+             "Multiclass hinge (Weston-Watkins), margin 1, as ops/multiclass_hinge.hpp defines it:\n"
+             "L = (1/B) sum_b sum_{j != y_b} max(0, s_jb - s_{y_b, b} + 1). PyTorch's\n"
+             "F.multi_margin_loss(scores.t(), labels) (p=1, margin=1, reduction 'mean') divides each\n"
+             "sample's sum by C as well, so loss = C * F.multi_margin_loss(...); dscores by autograd\n"
+             "of that product. Column 5 has a margin of exactly 0 (class 2: -0.25 - 0.75 + 1):\n"
+             "PyTorch's subgradient there is 0, as gradlab's.")
+    scores = formula(4, 6, phase=0.85, scale=2.0)
+    labels = torch.tensor([2, 0, 3, 1, 1, 0])
+    scores[:, 5] = torch.tensor([0.75, 0.5, -0.25, -2.0])  # label 0; class 2 exactly at the kink
+    scores = leaf(scores)
+    C = scores.shape[0]
+    torch_loss = F.multi_margin_loss(scores.t(), labels, p=1, margin=1.0)
+    loss = C * torch_loss
+    loss.backward()
+    c.matrix("scores", scores)
+    c.labels("labels", labels)
+    c.scalar("torch_loss", torch_loss, "F.multi_margin_loss(scores.t(), labels): the per-sample sum / C, mean over B")
+    c.scalar("loss", loss, "C * torch_loss: gradlab's L")
+    c.matrix("dscores", scores.grad)
+    return c
+
+
+def case_binary_hinge():
+    c = Case("binary_hinge",
+             "Binary hinge, margin 1, as ops/binary_hinge.hpp defines it: labels 0/1 as signs\n"
+             "y = 2 labels - 1, loss = torch.clamp(1 - y * s, min=0).mean(); dscores by autograd.\n"
+             "kink_*: scores with 1 - y s = 0 exactly at columns 1 and 3. There torch.clamp's\n"
+             "gradient passes (-y / B: the other end of the subgradient bracket) while torch.relu's\n"
+             "is 0, gradlab's choice; both are stored.")
+    scores = leaf(formula(1, 8, phase=0.3, scale=4.0))
+    labels = torch.tensor([1, 0, 0, 1, 1, 0, 1, 0])
+    y = (2 * labels - 1).to(torch.float64)
+    loss = torch.clamp(1 - y * scores, min=0).mean()
+    loss.backward()
+    c.matrix("scores", scores)
+    c.labels("labels", labels)
+    c.scalar("loss", loss)
+    c.matrix("dscores", scores.grad)
+
+    kink = torch.tensor([[0.5, 1.0, -0.75, -1.0, 2.5]])
+    kink_labels = torch.tensor([0, 1, 0, 0, 1])
+    kink_y = (2 * kink_labels - 1).to(torch.float64)
+    by_relu = leaf(kink)
+    kink_loss = torch.relu(1 - kink_y * by_relu).mean()
+    kink_loss.backward()
+    by_clamp = leaf(kink)
+    torch.clamp(1 - kink_y * by_clamp, min=0).mean().backward()
+    c.matrix("kink_scores", by_relu)
+    c.labels("kink_labels", kink_labels)
+    c.scalar("kink_loss", kink_loss)
+    c.matrix("kink_dscores_relu", by_relu.grad, "torch.relu(1 - y s).mean(): 0 at the kink")
+    c.matrix("kink_dscores_clamp", by_clamp.grad, "torch.clamp(1 - y s, min=0).mean(): -y / B at the kink")
+    return c
+
+
 def case_one_hot():
     c = Case("one_hot", "One-hot columns (labels.hpp): F.one_hot(labels, 4).t() as float64.")
     labels = torch.tensor([2, 0, 3, 1, 1])
@@ -593,6 +650,8 @@ def main():
         case_batchnorm_eval(),
         case_dropout(),
         case_l2_penalty(),
+        case_multiclass_hinge(),
+        case_binary_hinge(),
         case_conv2d("conv2d", 2, 2, 5, 5, 3, 3, 3, 1, 1, "2 images of 2 channels of 5x5,\n"
                     "3 kernels 3x3, stride 1, padding 1 (the output keeps 5x5)."),
         case_conv2d("conv2d_strided", 2, 2, 5, 6, 3, 3, 2, 2, 1, "2 images of 2 channels of 5x6,\n"

@@ -70,6 +70,10 @@ case("dropout", "p = 0.1, entries from 1e-300 to 1e8", torch.tensor([[1e-300, 1e
      extra={"A2": [[1.0, 1.0], [0.0, 1.0]], "scalar": 0.1})
 case("l2_penalty", "weights from 1e-150 to 1e100 (lambda 1e-4)", torch.tensor([[1e-150, 1e100], [-3.0, 0.5]]),
      extra={"scalar": 1e-4})
+case("multiclass_hinge", "scores up to 1e8, margins 2^-26 and 1.5",
+     torch.tensor([[1e8, -3.0], [1e8 - 1 + 2 ** -26, 0.5], [1e8 - 5, 1e-300]]), labels=[0, 2])
+case("binary_hinge", "margins 2^-40 and 2^-52, scores 1e-300 to 1e8",
+     torch.tensor([[1 - 2 ** -40, -1e8, 1e-300, -(1 - 2 ** -52)]]), labels=[1, 0, 1, 0])
 case("batchnorm_eval", "running statistics, an input 1e6 from its mean",
      torch.tensor([[1e6, 2.0], [0.5, -0.25]]),
      extra={"gamma": [1.5, 0.5], "beta": [0.1, -0.2], "v1": [3.0, 0.1], "v2": [4.0, 1e-6]})
@@ -82,6 +86,15 @@ def run(op, X, labels, extra):
         loss.backward()
         return [loss.item()], X.grad, None
     extra = extra or {}
+    if op == "multiclass_hinge":  # PyTorch's multi_margin_loss divides by C too: times C
+        loss = X.shape[0] * F.multi_margin_loss(X.t(), torch.tensor(labels))
+        loss.backward()
+        return [loss.item()], X.grad, None
+    if op == "binary_hinge":  # labels 0/1 as signs y = 2 labels - 1
+        y = 2.0 * torch.tensor(labels, dtype=torch.float64) - 1.0
+        loss = torch.clamp(1 - y * X[0], min=0).mean()
+        loss.backward()
+        return [loss.item()], X.grad, None
     if op in ("mse", "nll", "cross_entropy", "l2_penalty"):
         if op == "mse":
             loss = ((X - torch.tensor(extra["A2"])) ** 2).sum() / X.shape[1]

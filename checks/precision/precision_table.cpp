@@ -14,11 +14,13 @@
 
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
 #include "gradlab/ops/l2_penalty.hpp"
 #include "gradlab/ops/leaky_relu.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/log_softmax.hpp"
@@ -132,6 +134,29 @@ Reference reference(const Case& c) {
     r.forward = {loss};
     return r;
   }
+  if (op == "multiclass_hinge" || op == "binary_hinge") {
+    // multiclass: L = (1/B) sum_b sum_{j != y_b} max(0, X_jb - X_{y_b b} + 1), 0 at a margin of 0;
+    // binary (one row): L = (1/B) sum_b max(0, 1 - y_b X_b), y_b = 2 label_b - 1
+    quad loss = 0;
+    r.backward.assign(X.size(), 0);
+    for (unsigned b = 0; b < C; ++b) {
+      if (op == "binary_hinge") {
+        const quad y = c.labels[b] == 1 ? 1 : -1, margin = 1 - y * X[b];
+        if (margin > 0) loss += margin / C, r.backward[b] = -y / C;
+        continue;
+      }
+      const unsigned label = c.labels[b];
+      for (unsigned j = 0; j < R; ++j) {
+        const quad margin = X[b * R + j] - X[b * R + label] + 1;
+        if (j == label || !(margin > 0)) continue;
+        loss += margin / C;
+        r.backward[b * R + j] += quad(1) / C;
+        r.backward[b * R + label] -= quad(1) / C;
+      }
+    }
+    r.forward = {loss};
+    return r;
+  }
   if (op == "batchnorm_eval") {  // the running statistics are constants
     for (unsigned b = 0; b < C; ++b)
       for (unsigned d = 0; d < R; ++d) {
@@ -221,6 +246,12 @@ std::pair<arma::mat, arma::mat> gradlab_run(const Case& c) {
     const arma::uvec labels = arma::conv_to<arma::uvec>::from(std::vector<arma::uword>(c.labels.begin(), c.labels.end()));
     const ops::SoftmaxCrossEntropy f = ops::softmax_cross_entropy_forward(X, labels);
     return {arma::mat{f.loss}, ops::softmax_cross_entropy_backward(f.probs, labels)};
+  }
+  if (op == "multiclass_hinge" || op == "binary_hinge") {
+    const arma::uvec labels = arma::conv_to<arma::uvec>::from(std::vector<arma::uword>(c.labels.begin(), c.labels.end()));
+    if (op == "multiclass_hinge")
+      return {arma::mat{ops::multiclass_hinge_forward(X, labels)}, ops::multiclass_hinge_backward(X, labels)};
+    return {arma::mat{ops::binary_hinge_forward(X, labels)}, ops::binary_hinge_backward(X, labels)};
   }
   if (op == "mse" || op == "nll" || op == "cross_entropy" || op == "l2_penalty") {
     const arma::mat A2 = c.A2.empty() ? arma::mat() : matrix(c.A2, c.rows2, c.cols2);

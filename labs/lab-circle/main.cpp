@@ -8,10 +8,15 @@
 // The report states no accuracy for the circle set; its claims are qualitative ("mini-batch is
 // the most reasonable in the general case", "a large learning rate ... might overshoot") and
 // the comparison table puts each beside what is measured here.
-// Writes out/lab-circle/: the gradient check (gradcheck.json), per run and seed history CSVs,
+// Last, the report's "we have trained a Support Vector Machine (SVM) on the Circle dataset": a
+// soft-margin linear SVM (svm.hpp) on the raw points, which no line can separate, and on two
+// feature maps that make the classes linearly separable.
+// Writes out/lab-circle/: the gradient checks (gradcheck.json), per run and seed history CSVs,
 // the loss-curve, accuracy and decision-boundary figures (PNG + SVG + .gp), the final-accuracy
-// table, comparison.csv and summary.json.
+// table, svm-accuracy.csv, comparison.csv and summary.json.
 #include "gradlab/programs/lab.hpp"
+
+#include "svm.hpp"
 
 #include "gradlab/check/checker.hpp"
 #include "gradlab/check/print.hpp"
@@ -31,6 +36,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -232,9 +238,19 @@ int epochs_to_reach(const train::History& h, double level) {
   return -1;
 }
 
-// The classes the trained network gives on a grid over the plane, and the test points, as CSV
-// for the boundary figure.
-void boundary_figure(const CircleNet& net, const std::string& key, const std::string& title,
+// The classes a trained model gives on a grid over the plane, and the test points, as CSV for
+// the boundary figure. classify: points 2 x n -> their classes (n).
+using Classifier = std::function<arma::uvec(const arma::mat& points)>;
+
+// The network's class: the larger of its two outputs.
+Classifier network_classifier(const CircleNet& net) {
+  return [net](const arma::mat& points) {
+    const arma::mat h = ops::tanh_forward(ops::affine_forward(net.W_h, net.b_h, points));
+    return train::predict(ops::affine_forward(net.W_y, net.b_y, h));
+  };
+}
+
+void boundary_figure(const Classifier& classify, const std::string& key, const std::string& title,
                      const std::filesystem::path& out) {
   const int n = 180;
   const double lo = -2.25, hi = 2.25;
@@ -243,8 +259,7 @@ void boundary_figure(const CircleNet& net, const std::string& key, const std::st
   for (int i = 0; i <= n; ++i) {
     const double x1 = lo + (hi - lo) * i / n;
     for (int j = 0; j <= n; ++j) points.col(j) = arma::vec{x1, lo + (hi - lo) * j / n};
-    const arma::mat h = ops::tanh_forward(ops::affine_forward(net.W_h, net.b_h, points));
-    const arma::uvec predicted = train::predict(ops::affine_forward(net.W_y, net.b_y, h));
+    const arma::uvec predicted = classify(points);
     for (int j = 0; j <= n; ++j)
       grid.add_row(std::vector<double>{x1, points(1, j), static_cast<double>(predicted(j))});
   }
@@ -287,7 +302,8 @@ const std::vector<std::string> palette = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Report 004: the 2-4-2 tanh network by hand on the Circle set; batch size and learning rate.",
+  CLI::App app{"Report 004: the 2-4-2 tanh network by hand on the Circle set; batch size and learning rate; "
+               "a linear SVM on the points and on two feature maps.",
                "lab-circle"};
   lab::LabOptions options;
   options.name = "lab-circle";
@@ -300,6 +316,11 @@ int main(int argc, char** argv) {
   app.add_option("--mini-batch", mini_batch, "the mini-batch size of Q10")->check(CLI::PositiveNumber);
   app.add_option("--lr", eta, "the learning rate of the Q10 comparison")->check(CLI::PositiveNumber);
   app.add_option("--epochs", epochs, "epochs of every run (default: 100 quick, 1000 full)")->check(CLI::PositiveNumber);
+  double svm_eta = 1.0, svm_lambda = 1e-3;
+  app.add_option("--svm-lr", svm_eta, "the SVMs' learning rate (full-batch subgradient descent)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--svm-lambda", svm_lambda, "the SVMs' penalty: J = hinge + (lambda / 2) ||w||^2")
+      ->check(CLI::NonNegativeNumber);
   return run_main(app, argc, argv, [&] {
     if (app.count("--seeds") == 0) options.seeds = options.full ? 5 : 2;
     if (epochs == 0) epochs = options.full ? 1000 : 100;
@@ -342,6 +363,20 @@ int main(int argc, char** argv) {
     std::vector<Setting> rates;
     for (double r : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0})
       rates.push_back({"lr-" + rate_text(r), "lr " + rate_text(r), n_train, r, "full batch, lr " + rate_text(r)});
+    // Report 004's SVM, full batch, on three views of the same points; the random Fourier
+    // features are drawn for each seed (from seed + 2000).
+    const arma::uword fourier_count = 100;
+    const double fourier_sigma = 0.5;
+    auto feature_maps = [&](std::uint64_t seed) {
+      Rng rng(seed + 2000);
+      return std::vector<lab_circle::Features>{lab_circle::raw_features(), lab_circle::radius_features(),
+                                               lab_circle::fourier_features(fourier_count, fourier_sigma, rng)};
+    };
+    std::vector<Setting> svms;
+    for (const lab_circle::Features& phi : feature_maps(options.seed))
+      svms.push_back({"svm-" + phi.key, "linear SVM on " + phi.label, n_train, svm_eta,
+                      "linear SVM on " + phi.label + ", hinge + L2 (lambda " + text::number(svm_lambda) +
+                          "), full batch, lr " + rate_text(svm_eta)});
 
     struct Outcome {
       Setting setting;
@@ -349,12 +384,44 @@ int main(int argc, char** argv) {
       std::vector<int> rises, to_99;
       int diverged = 0;
       std::string diverged_note;
-      train::History first;  // the first seed's history (figures)
-      CircleNet first_net;
+      train::History first;    // the first seed's history (figures)
+      Classifier first_model;  // the first seed's trained network or SVM (boundary figure)
     };
     std::map<std::string, Outcome> results;
     nlohmann::json runs = nlohmann::json::array();
     const auto lab_start = std::chrono::steady_clock::now();
+    // One run of a setting on one seed: its history CSV, its row in `runs`, its numbers in `results`.
+    auto record = [&](const Setting& s, const train::History& h, int loss_rises, std::uint64_t seed) -> Outcome& {
+      h.to_csv().write(options.out / (s.key + "-seed-" + std::to_string(seed) + ".csv"));
+      Outcome& o = results[s.key];
+      o.setting = s;
+      const train::Evaluation& last = h.last();
+      if (h.outcome == train::Outcome::diverged) {
+        ++o.diverged;
+        if (o.diverged_note.empty()) o.diverged_note = h.note;
+      } else {
+        o.train_loss.push_back(last.train.loss);
+        o.train_acc.push_back(last.train.accuracy);
+        o.test_acc.push_back(last.test.accuracy);
+      }
+      o.seconds.push_back(last.seconds);
+      o.rises.push_back(loss_rises);
+      o.to_99.push_back(epochs_to_reach(h, 0.99));
+      if (seed == options.seed) o.first = h;
+      runs.push_back({{"run", s.key}, {"batch", s.batch}, {"learning_rate", s.eta}, {"seed", seed},
+                      {"loss_rises", loss_rises}, {"result", h.summary()}});
+      return o;
+    };
+    // The SVM's subgradient (ops::binary_hinge + ops::l2_penalty) against finite differences, at
+    // the weights each SVM reached on the first seed.
+    std::vector<check::CheckResult> svm_checks;
+    auto run_svm_check = [&](const lab_circle::Svm& svm, const std::string& label) {
+      check::CheckResult r = check::check_vjp(lab_circle::svm_differentiable(svm, check_batch, svm_lambda));
+      r.label = label + ", trained";
+      r.shape = "w 1x" + std::to_string(svm.w.n_cols) + ", b 1, 16 points";
+      svm_checks.push_back(r);
+    };
+    output::Csv svm_accuracy({"features", "seed", "train_accuracy", "test_accuracy"});
 
     bool test_points_written = false;
     for (std::uint64_t seed : lab::seeds(options)) {
@@ -375,36 +442,30 @@ int main(int argc, char** argv) {
       all.insert(all.end(), rates.begin(), rates.end());
       for (const Setting& s : all) {
         Run r = train_by_hand(start, train_set, test_set, s.batch, s.eta, epochs, seed);
-        const train::History& h = r.history;
-        const std::string stem = s.key + "-seed-" + std::to_string(seed);
-        h.to_csv().write(options.out / (stem + ".csv"));
-        Outcome& o = results[s.key];
-        o.setting = s;
-        const train::Evaluation& last = h.last();
-        if (h.outcome == train::Outcome::diverged) {
-          ++o.diverged;
-          if (o.diverged_note.empty()) o.diverged_note = h.note;
-        } else {
-          o.train_loss.push_back(last.train.loss);
-          o.train_acc.push_back(last.train.accuracy);
-          o.test_acc.push_back(last.test.accuracy);
-        }
-        o.seconds.push_back(last.seconds);
-        o.rises.push_back(r.loss_rises);
-        o.to_99.push_back(epochs_to_reach(h, 0.99));
-        if (seed == options.seed) {
-          o.first = h;
-          o.first_net = r.net;
-        }
-        runs.push_back({{"run", s.key}, {"batch", s.batch}, {"learning_rate", s.eta}, {"seed", seed},
-                        {"loss_rises", r.loss_rises}, {"result", h.summary()}});
+        Outcome& o = record(s, r.history, r.loss_rises, seed);
+        if (seed == options.seed) o.first_model = network_classifier(r.net);
         // (At weights that are no longer finite the check has nothing to compare.)
-        if (s.key == "mini-batch" && seed == options.seed && h.outcome != train::Outcome::diverged)
+        if (s.key == "mini-batch" && seed == options.seed && r.history.outcome != train::Outcome::diverged)
           run_check(r.net, "after mini-batch training");
         if (interrupt_flag()) break;
       }
       if (interrupt_flag()) break;
+      // Report 004's SVM on the same points: the raw coordinates, then two feature maps.
+      const std::vector<lab_circle::Features> maps = feature_maps(seed);
+      for (std::size_t i = 0; i < svms.size(); ++i) {
+        lab_circle::SvmRun r = lab_circle::train_svm(maps[i], train_set, test_set, svm_lambda, svm_eta, epochs);
+        Outcome& o = record(svms[i], r.history, r.loss_rises, seed);
+        svm_accuracy.add_row(std::vector<std::string>{maps[i].key, std::to_string(seed),
+                                                      text::number(r.history.last().train.accuracy),
+                                                      text::number(r.history.last().test.accuracy)});
+        if (seed == options.seed) {
+          o.first_model = [svm = r.svm](const arma::mat& points) { return lab_circle::svm_predict(svm, points); };
+          run_svm_check(r.svm, svms[i].label);
+        }
+      }
+      if (interrupt_flag()) break;
     }
+    svm_accuracy.write(options.out / "svm-accuracy.csv");
     const double lab_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - lab_start).count();
 
@@ -419,14 +480,27 @@ int main(int argc, char** argv) {
       check_failed |= r.verdict() == check::Verdict::fail;
       check_json.push_back(check::to_json(r));
     }
-    io::write_file_atomically(options.out / "gradcheck.json", check_json.dump(2) + "\n");
     std::cout << "max relative error " << text::sci(max_rel, 2) << ": "
               << (check_failed ? "FAIL" : "PASS") << '\n';
+    double svm_max_rel = 0.0;
+    bool svm_check_failed = false;
+    if (!svm_checks.empty()) {
+      std::cout << "\nThe SVMs' subgradient (binary hinge + L2) against central finite differences:\n";
+      check::print_table(std::cout, svm_checks);
+      for (const check::CheckResult& r : svm_checks) {
+        for (const check::TensorResult& t : r.tensors) svm_max_rel = std::max(svm_max_rel, t.max_rel_error);
+        svm_check_failed |= r.verdict() == check::Verdict::fail;
+        check_json.push_back(check::to_json(r));
+      }
+      std::cout << "max relative error " << text::sci(svm_max_rel, 2) << ": " << (svm_check_failed ? "FAIL" : "PASS")
+                << '\n';
+    }
+    io::write_file_atomically(options.out / "gradcheck.json", check_json.dump(2) + "\n");
     if (interrupt_flag()) {
       // Some runs are missing: no figures or tables, only what was measured.
       lab::write_summary(options, {{"report", "004"}, {"interrupted", true}, {"runs", runs}});
       std::cout << "interrupted: the finished runs are in " << options.out.string() << '\n';
-      return check_failed ? 1 : 130;
+      return check_failed || svm_check_failed ? 1 : 130;
     }
 
     // --- figures (the first seed) ----------------------------------------------------------
@@ -514,9 +588,12 @@ int main(int argc, char** argv) {
     for (const auto& [key, o] : results) {
       if (o.first.evaluations.empty()) continue;
       const train::Evaluation& e = o.first.last();
-      boundary_figure(o.first_net, key,
-                      "Decision boundary, " + o.setting.description + ": test " + lab::percent(e.test.accuracy) +
-                          " after " + text::number(e.epoch) + " epochs (" + seed_text + ")",
+      const bool svm = key.rfind("svm-", 0) == 0;  // (its settings are in the table: a shorter title)
+      boundary_figure(o.first_model, key,
+                      (svm ? "Decision boundary, " + o.setting.label + ": test " + lab::percent(e.test.accuracy)
+                           : "Decision boundary, " + o.setting.description + ": test " + lab::percent(e.test.accuracy) +
+                                 " after " + text::number(e.epoch) + " epochs") +
+                          " (" + seed_text + ")",
                       options.out);
     }
 
@@ -532,6 +609,7 @@ int main(int argc, char** argv) {
     };
     std::vector<Setting> order = modes;
     order.insert(order.end(), rates.begin(), rates.end());
+    order.insert(order.end(), svms.begin(), svms.end());
     for (const Setting& s : order) {
       const Outcome& o = results.at(s.key);
       const arma::uword updates = static_cast<arma::uword>(epochs) * ((n_train + s.batch - 1) / s.batch);
@@ -546,7 +624,8 @@ int main(int argc, char** argv) {
     }
     const std::string accuracy_title = "Final accuracy after " + std::to_string(epochs) +
                                        " epochs (mean +- std over " + seeds_text(options.seeds) +
-                                       "; the last three columns: one value per seed, a/b/...)";
+                                       "; train loss: cross-entropy for the network, J = hinge + L2 for "
+                                       "the SVMs; the last three columns: one value per seed, a/b/...)";
     std::cout << '\n' << accuracy_title << '\n';
     accuracy.print(std::cout);
     accuracy_csv.write(options.out / "table-final-accuracy.csv");
@@ -613,6 +692,21 @@ int main(int argc, char** argv) {
                 diverged.empty() ? "none of the rates 0.01 .. 10" : diverged,
                 diverged.empty() ? "tanh bounds h and the fused softmax cross-entropy stays finite, so the loss stays finite" : "");
     }
+    {
+      // The SVM: the report trains one and gives no number.
+      auto test_accuracy = [&](const Setting& s) { return lab::mean_std(results.at(s.key).test_acc, true, 1); };
+      std::string measured;
+      for (const Setting& s : svms) measured += (measured.empty() ? "" : "; ") + s.label + ": test " + test_accuracy(s);
+      table.add("an SVM trained on the Circle set", "trained (no accuracy given)", measured,
+                "no line separates a disk from the ring around it (near chance); in (x1, x2, x1^2 + x2^2) the "
+                "plane x1^2 + x2^2 = 1 does, and so does a linear SVM on random features of the RBF kernel; "
+                "lambda " + text::number(svm_lambda) + ", lr " + rate_text(svm_eta) + ", " + std::to_string(epochs) +
+                    " full-batch steps");
+      table.add("the SVM's subgradient (binary hinge + L2), written with gradlab::ops", "-",
+                "max rel. error " + text::sci(svm_max_rel, 2) + " vs finite differences: " +
+                    (svm_check_failed ? "FAIL" : "PASS"),
+                "the weights of the first seed's three SVMs after training");
+    }
     table.print();
     table.write(options.out);
     std::cout << "\nwall time of the training runs: " << text::fixed(lab_seconds, 1) << " s\n";
@@ -625,10 +719,16 @@ int main(int argc, char** argv) {
                                  {"q10_learning_rate", eta},
                                  {"mini_batch", mini_batch},
                                  {"gradient_check", {{"max_relative_error", max_rel}, {"verdict", check_failed ? "FAIL" : "PASS"}}},
+                                 {"svm", {{"objective", "mean of max(0, 1 - y (w phi(x) + b)) + (lambda / 2) ||w||^2"},
+                                          {"lambda", svm_lambda}, {"learning_rate", svm_eta},
+                                          {"fourier_features", fourier_count}, {"fourier_sigma", fourier_sigma},
+                                          {"gradient_check", {{"max_relative_error", svm_max_rel},
+                                                              {"verdict", svm_check_failed ? "FAIL" : "PASS"}}}}},
                                  {"table", table.json()},
                                  {"runs", runs}});
-    if (check_failed) {
-      std::cout << "the hand-written backward FAILED the finite-difference check\n";
+    if (check_failed || svm_check_failed) {
+      std::cout << (check_failed ? "the hand-written backward" : "the SVM's subgradient")
+                << " FAILED the finite-difference check\n";
       return 1;
     }
     return 0;

@@ -15,6 +15,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
@@ -23,6 +24,7 @@
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
@@ -90,21 +92,18 @@ arma::vec per_feature(const Arg& v, const Arg& X) {
   return out;
 }
 
-// Class labels, one per row of scores (B x C, or one sample of C).
-arma::uvec labels_for(const char* op, const py::handle& value, const Arg& scores) {
-  require_nonempty(scores);
-  require_ndim(scores, 1, 2, "it must be 1-D (one sample) or 2-D (samples in rows)");
+// Integer labels, one per sample, each in [0, classes); `scores` names what they go with.
+arma::uvec labels_of(const char* op, const py::handle& value, py::ssize_t samples, py::ssize_t classes,
+                     const std::string& scores) {
   py::array a = py::module_::import("numpy").attr("asarray")(value);
   if (a.dtype().kind() != 'i' && a.dtype().kind() != 'u')
     throw py::type_error(std::string(op) + ": labels has dtype " + std::string(py::str(py::object(a.dtype()))) +
                          "; labels are integer class indices");
   a = py::module_::import("numpy").attr("ravel")(a).attr("astype")("int64");
   const auto data = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
-  const py::ssize_t samples = scores.shape.size() == 1 ? 1 : scores.dim(0);
-  const py::ssize_t classes = scores.dim(-1);
   if (data.size() != samples)
     throw py::value_error(std::string(op) + ": labels has " + std::to_string(data.size()) + " entries but " +
-                          scores.text() + " (one label per sample)");
+                          scores + " (one label per sample)");
   arma::uvec labels(static_cast<arma::uword>(samples));
   for (py::ssize_t i = 0; i < samples; ++i) {
     const std::int64_t label = data.at(i);
@@ -114,6 +113,22 @@ arma::uvec labels_for(const char* op, const py::handle& value, const Arg& scores
     labels(static_cast<arma::uword>(i)) = static_cast<arma::uword>(label);
   }
   return labels;
+}
+
+// Class labels, one per row of scores (B x C, or one sample of C).
+arma::uvec labels_for(const char* op, const py::handle& value, const Arg& scores) {
+  require_nonempty(scores);
+  require_ndim(scores, 1, 2, "it must be 1-D (one sample) or 2-D (samples in rows)");
+  return labels_of(op, value, scores.shape.size() == 1 ? 1 : scores.dim(0), scores.dim(-1), scores.text());
+}
+
+// The binary hinge's arguments: scores (B,), one per sample, as gradlab's 1 x B row (a copy),
+// and labels (B,), each 0 or 1.
+std::pair<arma::mat, arma::uvec> binary_args(const char* op, const Arg& scores, const py::handle& labels) {
+  require_nonempty(scores);
+  require_ndim(scores, 1, 1, "it must be 1-D (one score per sample)");
+  const arma::mat row((*scores).memptr(), 1, (*scores).n_elem);
+  return {row, labels_of(op, labels, scores.dim(0), 2, scores.text())};
 }
 
 py::array like(arma::mat&& m, const Arg& a) { return to_numpy(std::move(m), a.shape); }
@@ -522,6 +537,35 @@ void bind_ops(py::module_& m) {
     const auto [Y, T] = loss_args("mse_backward", "Y", Y_, T_);
     return like(ops::mse_backward(*Y, *T), Y);
   }, py::arg("Y"), py::arg("targets"), "Y, targets (B, C) -> 2 (Y - targets) / B.");
+
+  m.def("multiclass_hinge_forward", [](const py::handle& S_, const py::handle& labels_) {
+    const char* op = "multiclass_hinge_forward";
+    const Arg S = arg(op, "scores", S_);
+    return ops::multiclass_hinge_forward(*S, labels_for(op, labels_, S));
+  }, py::arg("scores"), py::arg("labels"),
+     "scores (B, C), labels (B,) -> (1/B) sum over rows b and classes j != label_b of "
+     "max(0, scores[b, j] - scores[b, label_b] + 1) (PyTorch's multi_margin_loss is this / C).");
+  m.def("multiclass_hinge_backward", [](const py::handle& S_, const py::handle& labels_) {
+    const char* op = "multiclass_hinge_backward";
+    const Arg S = arg(op, "scores", S_);
+    return like(ops::multiclass_hinge_backward(*S, labels_for(op, labels_, S)), S);
+  }, py::arg("scores"), py::arg("labels"),
+     "scores (B, C), labels (B,) -> 1/B at each margin > 0, minus 1/B per such margin at the "
+     "label; 0 at a margin of exactly 0.");
+  m.def("binary_hinge_forward", [](const py::handle& s_, const py::handle& labels_) {
+    const char* op = "binary_hinge_forward";
+    const Arg s = arg(op, "scores", s_);
+    const auto [row, labels] = binary_args(op, s, labels_);
+    return ops::binary_hinge_forward(row, labels);
+  }, py::arg("scores"), py::arg("labels"),
+     "scores (B,), labels (B,) each 0 or 1 (signs y = 2 labels - 1) -> mean of max(0, 1 - y * scores).");
+  m.def("binary_hinge_backward", [](const py::handle& s_, const py::handle& labels_) {
+    const char* op = "binary_hinge_backward";
+    const Arg s = arg(op, "scores", s_);
+    const auto [row, labels] = binary_args(op, s, labels_);
+    return like(ops::binary_hinge_backward(row, labels), s);
+  }, py::arg("scores"), py::arg("labels"),
+     "scores (B,), labels (B,) each 0 or 1 -> -y * (1 - y * scores > 0) / B, 0 at the kink.");
 
   bind_batchnorm(m);
 

@@ -103,6 +103,27 @@ def test_losses_are_means_over_the_rows(batch, rng):
     close(ops.l2_penalty_backward(W, 0.3), 0.3 * W)
 
 
+def test_hinge_losses_are_means_over_the_rows(batch, rng):
+    S, labels = batch["dY"], batch["labels"]  # scores (5, 3), samples in rows
+    B = S.shape[0]
+    onehot = np.eye(3)[labels]
+    margins = S - S[np.arange(B), labels][:, None] + 1
+    active = (margins > 0) & (onehot == 0)  # the label's own margin (always 1) is left out
+    close(ops.multiclass_hinge_forward(S, labels), np.sum(np.where(active, margins, 0.0)) / B)
+    close(ops.multiclass_hinge_backward(S, labels), (active - onehot * active.sum(axis=1, keepdims=True)) / B)
+    s = 1.5 * rng.normal(size=B)
+    y01 = np.array([1, 0, 0, 1, 1])
+    y = 2.0 * y01 - 1.0  # labels 0/1 are the signs -1/+1
+    close(ops.binary_hinge_forward(s, y01), np.mean(np.maximum(0.0, 1.0 - y * s)))
+    close(ops.binary_hinge_backward(s, y01), -y * (1.0 - y * s > 0) / B)
+    # the subgradient at a margin of exactly 0 is 0
+    assert ops.binary_hinge_backward(np.array([1.0, -1.0]), [1, 0]).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"binary_hinge_forward: label 2 at index 1"):
+        ops.binary_hinge_forward(s[:2], [0, 2])
+    with pytest.raises(ValueError, match=r"binary_hinge_backward: scores has shape \(5, 3\): it must be 1-D"):
+        ops.binary_hinge_backward(S, labels)
+
+
 def test_one_label_for_one_sample(rng):
     z = rng.normal(size=4)
     loss, p = ops.softmax_cross_entropy_forward(z, 2)

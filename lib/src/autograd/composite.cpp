@@ -51,6 +51,28 @@ Tensor mse_loss(const Tensor& Y, const arma::uvec& labels) {
   return mse_loss(Y, one_hot(labels, Y.n_rows()));
 }
 
+Tensor multiclass_hinge_loss(const Tensor& scores, const arma::uvec& labels) {
+  require_labels("autograd::multiclass_hinge_loss", labels, scores.data());
+  const double B = static_cast<double>(scores.n_cols());
+  const arma::mat onehot = one_hot(labels, scores.n_rows());                    // constant
+  const Tensor correct = sum(multiply(scores, Tensor(onehot)), Over::each_column);  // 1 x B
+  const Tensor margins = add(subtract(scores, correct), 1.0);                  // C x B
+  const Tensor others(1.0 - onehot);  // a constant mask: 0 on the label rows
+  return scale(sum(multiply(relu(margins), others)), 1.0 / B);
+}
+
+Tensor binary_hinge_loss(const Tensor& scores, const arma::uvec& labels) {
+  require(scores.n_rows() == 1 && labels.n_elem == scores.n_cols() && !labels.is_empty() &&
+              labels.max() <= 1,
+          "autograd::binary_hinge_loss", [&] {
+            return "scores is " + shape_of(scores.data()) + " with " +
+                   std::to_string(labels.n_elem) + " labels (must be 1 x B, labels 0 or 1)";
+          });
+  const double B = static_cast<double>(scores.n_cols());
+  const Tensor y(2.0 * arma::conv_to<arma::rowvec>::from(labels) - 1.0);  // 1 x B, constant
+  return scale(sum(relu(add(scale(multiply(scores, y), -1.0), 1.0))), 1.0 / B);
+}
+
 Tensor batchnorm(const Tensor& X, const Tensor& gamma, const Tensor& beta, double eps) {
   require(X.n_cols() >= 2, "autograd::batchnorm", [&] {
     return "X is " + shape_of(X.data()) + ": training mode needs a batch of at least 2 samples";

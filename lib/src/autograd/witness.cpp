@@ -66,6 +66,13 @@ OpConstants case_constants(const check::OpCase& c) {
     // nll: L(E_cb) - L(0) = -1/B at the label, 0 elsewhere; softmax cross-entropy: the same
     // minus a constant of the column. Either way the label is where the loss drops most.
     k.labels = labels_from(one_element_changes(c, 0.0, 1.0));
+  } else if (op == "multiclass_hinge") {
+    // at scores 0 every other margin is 1; raising the label's score to 1 zeroes them all
+    // (L drops by (C - 1) / B), raising another raises its own (L rises by 1 / B)
+    k.labels = labels_from(one_element_changes(c, 0.0, 1.0));
+  } else if (op == "binary_hinge") {
+    // at scores 0: L(E_b) - L(0) = -1/B for label 1 (y = +1), +1/B for label 0 (y = -1)
+    k.labels = arma::conv_to<arma::uvec>::from(one_element_changes(c, 0.0, 1.0).row(0) < 0.0);
   } else if (op == "mse") {
     // L(E_cb) - L(0) = (1 - 2 targets_cb) / B
     k.targets = (1.0 - B * one_element_changes(c, 0.0, 1.0)) / 2.0;
@@ -104,6 +111,8 @@ Tensor op_expression(const std::string& op, const std::vector<Tensor>& in,
   if (op == "softmax_cross_entropy") return softmax_cross_entropy(in[0], k.labels);
   if (op == "nll") return nll_loss(in[0], k.labels);
   if (op == "mse") return mse_loss(in[0], k.targets);
+  if (op == "multiclass_hinge") return multiclass_hinge_loss(in[0], k.labels);
+  if (op == "binary_hinge") return binary_hinge_loss(in[0], k.labels);
   if (op == "batchnorm") return batchnorm(in[0], in[1], in[2]);
   if (op == "batchnorm_eval")
     return batchnorm_eval(in[0], in[1], in[2], k.running_mean, k.running_var);

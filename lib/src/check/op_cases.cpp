@@ -4,6 +4,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/avg_pool2d.hpp"
 #include "gradlab/ops/batchnorm.hpp"
+#include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/cross_entropy.hpp"
 #include "gradlab/ops/dropout.hpp"
@@ -12,6 +13,7 @@
 #include "gradlab/ops/log_softmax.hpp"
 #include "gradlab/ops/max_pool2d.hpp"
 #include "gradlab/ops/mse.hpp"
+#include "gradlab/ops/multiclass_hinge.hpp"
 #include "gradlab/ops/nll.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/sigmoid.hpp"
@@ -22,6 +24,7 @@
 #include "gradlab/shape.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace gradlab::check {
@@ -125,6 +128,14 @@ arma::uvec random_labels(arma::uword classes, arma::uword B, Rng& rng) {
   return labels;
 }
 
+// The hinge losses are piecewise linear: a finite difference is exact unless its step crosses a
+// margin of 0 (a kink). The tour's cases must PASS, not KINK, so a score whose margin lies
+// within 1% of the input scale of 0 is moved by 2% of the scale, which leaves the margin at
+// least 1% of the scale from 0. (The kink itself is shown on purpose in checks/check_hinge.cpp.)
+void keep_off_kink(double& score, double margin, double scale) {
+  if (std::abs(margin) < 0.01 * scale) score += (margin < 0.0 ? -0.02 : 0.02) * scale;
+}
+
 std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
   if (op == "relu")
     return {elementwise(op, d, rng, ops::relu_forward, ops::relu_backward, false)};
@@ -222,6 +233,32 @@ std::vector<OpCase> make_cases(const std::string& op, const Dims& d, Rng& rng) {
         op, "logprobs " + dims_text(data->A) + ", labels " + std::to_string(d.B), d, data,
         [](const Data& s) { return ops::nll_forward(s.A, s.labels); },
         [](const Data& s) { return ops::nll_backward(s.A, s.labels); }, "logprobs")};
+  }
+  if (op == "multiclass_hinge") {
+    auto data = std::make_shared<Data>();
+    data->A = d.scale * random_normal(d.D, d.B, rng);
+    data->labels = random_labels(d.D, d.B, rng);
+    for (arma::uword b = 0; b < d.B; ++b)
+      for (arma::uword j = 0; j < d.D; ++j)
+        if (j != data->labels(b))  // margin_jb = scores_jb - scores_{label, b} + 1
+          keep_off_kink(data->A(j, b), data->A(j, b) - data->A(data->labels(b), b) + 1.0, d.scale);
+    return {scalar_loss(
+        op, "scores " + dims_text(data->A) + ", labels " + std::to_string(d.B), d, data,
+        [](const Data& s) { return ops::multiclass_hinge_forward(s.A, s.labels); },
+        [](const Data& s) { return ops::multiclass_hinge_backward(s.A, s.labels); }, "scores")};
+  }
+  if (op == "binary_hinge") {
+    auto data = std::make_shared<Data>();
+    data->A = d.scale * random_normal(1, d.B, rng);
+    data->labels = random_labels(2, d.B, rng);
+    for (arma::uword b = 0; b < d.B; ++b) {  // the kink: 1 - y_b s_b = 0, y_b = 2 label - 1
+      const double y = data->labels(b) == 1 ? 1.0 : -1.0;
+      keep_off_kink(data->A(0, b), y * data->A(0, b) - 1.0, d.scale);
+    }
+    return {scalar_loss(
+        op, "scores " + dims_text(data->A) + ", labels " + std::to_string(d.B) + " (0/1)", d, data,
+        [](const Data& s) { return ops::binary_hinge_forward(s.A, s.labels); },
+        [](const Data& s) { return ops::binary_hinge_backward(s.A, s.labels); }, "scores")};
   }
   // Sums of squares (mse, l2_penalty): their large-magnitude case is scale 10, not 100. At 100
   // the loss reaches 1e4 to 1e5 and the rounding floor eps |L| / h of the difference quotient
@@ -349,8 +386,8 @@ const std::vector<std::string>& op_names() {
   static const std::vector<std::string> names{
       "relu",    "leaky_relu", "tanh",          "sigmoid", "affine",
       "softmax", "log_softmax", "cross_entropy", "softmax_cross_entropy", "nll",
-      "mse",     "batchnorm",  "batchnorm_eval", "dropout", "l2_penalty", "conv2d",
-      "max_pool2d", "avg_pool2d"};
+      "mse",     "batchnorm",  "batchnorm_eval", "dropout", "l2_penalty",
+      "multiclass_hinge", "binary_hinge", "conv2d", "max_pool2d", "avg_pool2d"};
   return names;
 }
 

@@ -35,6 +35,13 @@ Tensor cross_entropy(const Tensor& probs, const arma::mat& targets, double eps =
 Tensor mse_loss(const Tensor& Y, const arma::mat& targets);
 // MSE against one-hot targets built from labels (what nn::MSELoss does)
 Tensor mse_loss(const Tensor& Y, const arma::uvec& labels);
+// Multiclass hinge, margin 1, with a constant mask that leaves out each label's own row:
+//   margins = scores - sum(onehot ⊙ scores, each_column) + 1          C x B
+//   L = (1/B) sum((1 - onehot) ⊙ relu(margins))                        (relu' = 0 at 0)
+Tensor multiclass_hinge_loss(const Tensor& scores, const arma::uvec& labels);
+// Binary hinge on 1 x B scores, labels 0/1 as signs y = 2 labels - 1:
+//   L = (1/B) sum relu(1 - y ⊙ scores)
+Tensor binary_hinge_loss(const Tensor& scores, const arma::uvec& labels);
 
 // Batch normalisation in training mode, from primitives. X: D x B, gamma, beta: D x 1.
 //   mean = mean(X, each_row)                    D x 1

@@ -15,7 +15,7 @@ namespace gradlab::autograd {
 // The fixed data of a case: what the op depends on besides its inputs.
 struct OpConstants {
   arma::mat targets;        // cross_entropy, mse (C x B)
-  arma::uvec labels;        // nll, softmax_cross_entropy (B)
+  arma::uvec labels;        // nll, softmax_cross_entropy, multiclass_hinge, binary_hinge (B)
   arma::mat mask;           // dropout (shape of X)
   arma::vec running_mean;   // batchnorm_eval (D)
   arma::vec running_var;    // batchnorm_eval (D)
@@ -32,7 +32,8 @@ struct OpConstants {
 //   l2_penalty: lambda = 2 forward(W = 1) / #W;  batchnorm_eval: with gamma = 1, beta = 0,
 //   inv_std = forward(X = 1) - forward(X = 0) and running_mean = -forward(X = 0) / inv_std;
 //   the losses are linear (nll), quadratic (mse) or known (cross-entropy, softmax
-//   cross-entropy) in one element, so one evaluation per element gives targets or labels.
+//   cross-entropy, the hinges at scores 0) in one element, so one evaluation per element gives
+//   targets or labels.
 //   The image ops' geometry is not data but the case's shape: it is copied from the case.
 // Only the manual forward is used, never the manual backward: the witnesses stay independent.
 OpConstants case_constants(const check::OpCase& c);

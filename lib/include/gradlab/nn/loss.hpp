@@ -64,4 +64,33 @@ class MSELoss : public Loss {
   arma::mat targets_;  // C x B, one-hot
 };
 
+// Multiclass hinge loss, margin 1 (ops::multiclass_hinge, the Weston-Watkins SVM loss):
+// L = (1/B) sum_b sum_{j != labels_b} max(0, scores_jb - scores_{labels_b, b} + 1)
+// dscores = the subgradient with 0 at a margin of exactly 0. PyTorch's nn.MultiMarginLoss is L / C.
+class MulticlassHingeLoss : public Loss {
+ public:
+  double forward(const arma::mat& scores, const arma::uvec& labels) override;
+  arma::mat backward() override;
+  std::string name() const override { return "MulticlassHingeLoss"; }
+
+ private:
+  arma::mat scores_;  // C x B
+  arma::uvec labels_;
+};
+
+// Binary hinge loss, margin 1 (ops::binary_hinge, the soft-margin SVM's data term), on one
+// score per sample: outputs 1 x B and labels 0 or 1, read as signs y = 2 labels - 1 (not
+// indices into the rows, unlike the losses above):
+// L = (1/B) sum_b max(0, 1 - y_b scores_b),   dscores = -y 1[1 - y scores > 0] / B
+class BinaryHingeLoss : public Loss {
+ public:
+  double forward(const arma::mat& scores, const arma::uvec& labels) override;
+  arma::mat backward() override;
+  std::string name() const override { return "BinaryHingeLoss"; }
+
+ private:
+  arma::mat scores_;  // 1 x B
+  arma::uvec labels_;
+};
+
 }  // namespace gradlab::nn
