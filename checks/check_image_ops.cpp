@@ -150,7 +150,7 @@ TEST_CASE("max_pool2d: ties choose the first maximum in row-major window order",
   CHECK(f.argmax(3, 0) == 11);
 }
 
-TEST_CASE("max_pool2d: a tie is a KINK held to the bracket, not a false FAIL; a gradient routed outside it FAILs",
+TEST_CASE("max_pool2d: a tie is a KINK held to the bracket, not a false FAIL, and a gradient routed outside it FAILs",
           "[max_pool2d][checker][kink]") {
   auto right = [](const arma::mat& G, const arma::mat& X) {
     return ops::max_pool2d_backward(G, ops::max_pool2d_forward(X, {1, 4, 4}, {2, 2, 2}).argmax, {1, 4, 4});
@@ -187,7 +187,7 @@ TEST_CASE("max_pool2d: a tie is a KINK held to the bracket, not a false FAIL; a 
   CHECK(both.verdict() == Verdict::kink);
 }
 
-TEST_CASE("avg_pool2d: each output is its window's mean; dX spreads dY / (wh ww), overlaps add",
+TEST_CASE("avg_pool2d: each output is its window's mean, dX spreads dY / (wh ww) and overlaps add",
           "[avg_pool2d]") {
   const arma::mat X = arma::regspace(0.0, 15.0);  // one 4x4 channel, X[i, j] = 4 i + j
   const ops::Pool2dOptions overlapping{3, 3, 1};  // 2x2 outputs, windows overlapping
