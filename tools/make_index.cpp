@@ -131,7 +131,7 @@ std::string number(const json& value, const char* format) {
   return text;
 }
 
-// The gradient checks: one line ("15 ops, 41 checks, all PASS") and the table of every tensor.
+// The gradient checks: one line ("20 ops, 122 checks, all PASS") and the table of every tensor.
 struct Verdict {
   std::string text;
   std::string state;  // the CSS class: pass, fail, partial, skipped, info
