@@ -2,7 +2,11 @@
 // propagation O(P). Timed on ReLU MLPs whose parameter count P spans two decades, two ways, at
 // batch 16 and on one BLAS thread:
 //   depth sweep: width 16 (every layer 16 -> 16), depth 1 .. 100 Linear layers;
-//   width sweep: report 004's network, 2 inputs -> w hidden units -> 2 outputs, w = 100 .. 10,000.
+//   width sweep: report 004's network, 2 inputs -> w hidden units -> 2 outputs, w = 100 .. 10,000;
+//   cnn sweep: a VGG-style block on 1x6x6 images, nn::make_cnn's "cK-cK-p" (two 3x3 convolutions
+//   of K kernels, padding 1, and a 2x2 max pool) then 2 outputs, K = 1 .. 16. Every weight of a
+//   convolution is used at all 36 positions (weight sharing), so a pass costs 36 multiply-adds
+//   per weight of the convolutions: still proportional to P, with a larger constant.
 // Each sample costs every weight one multiply-add, so a pass's arithmetic grows like P. Both
 // sweeps keep every other part of a pass growing like P too: the depth sweep repeats one layer,
 // and in the width sweep the bias, the ReLU and the hidden activations (B w numbers) grow with
@@ -29,29 +33,41 @@
 //   --quick: the depth sweep only, depth 1 .. 32 (a few seconds, for ./workbench run).
 #include "common.hpp"
 
+#include "gradlab/nn/cnn.hpp"
+
 #include <cmath>
 
 namespace {
 
 using namespace gradlab;
 
-std::vector<arma::uword> depth_net(arma::uword depth) {
-  return std::vector<arma::uword>(depth + 1, 16);
+// A network of a sweep, its input and output widths.
+struct Net {
+  nn::Sequential net;
+  arma::uword in, out;
+};
+
+Net depth_net(arma::uword depth) {
+  return {bench::relu_mlp(std::vector<arma::uword>(depth + 1, 16)), 16, 16};
 }
 
-std::vector<arma::uword> width_net(arma::uword width) { return {2, width, 2}; }
+Net width_net(arma::uword width) { return {bench::relu_mlp({2, width, 2}), 2, 2}; }
+
+Net cnn_net(arma::uword kernels) {
+  Rng rng(1);
+  const std::string k = std::to_string(kernels);
+  return {nn::make_cnn({1, 6, 6}, "c" + k + "-c" + k + "-p", 2, "he_normal", rng), 36, 2};
+}
 
 struct Problem {
-  std::vector<arma::uword> sizes;
   nn::Sequential net;
   arma::mat X, G;
   std::vector<gradlab::Parameter> params;
 
-  Problem(std::vector<arma::uword> s, arma::uword batch)
-      : sizes(std::move(s)), net(bench::relu_mlp(sizes)) {
+  Problem(Net n, arma::uword batch) : net(std::move(n.net)) {
     Rng rng(7);
-    X = random_normal(sizes.front(), batch, rng);
-    G = random_normal(sizes.back(), batch, rng);
+    X = random_normal(n.in, batch, rng);
+    G = random_normal(n.out, batch, rng);
     params = net.parameters();
   }
 
@@ -97,11 +113,10 @@ const char* method_name(Method m) {
   return "?";
 }
 
-void run(benchmark::State& state, std::vector<arma::uword> (*make)(arma::uword), arma::uword batch,
-         Method method) {
+void run(benchmark::State& state, Net (*make)(arma::uword), arma::uword batch, Method method) {
   bench::use_threads(state, 1);
   Problem p(make(static_cast<arma::uword>(state.range(0))), batch);
-  const double P = bench::parameter_count(p.sizes);
+  const double P = static_cast<double>(p.net.parameter_count());
   arma::vec gradient(static_cast<arma::uword>(P));
   switch (method) {
     case Method::forward:
@@ -134,7 +149,7 @@ void run(benchmark::State& state, std::vector<arma::uword> (*make)(arma::uword),
   state.SetComplexityN(static_cast<benchmark::IterationCount>(P));
   state.counters["P"] = P;
   state.counters["batch"] = static_cast<double>(batch);
-  state.counters["layers"] = static_cast<double>(p.sizes.size() - 1);
+  state.counters["layers"] = static_cast<double>(p.net.size());
 }
 
 }  // namespace
@@ -145,13 +160,14 @@ int main(int argc, char** argv) {
   fast::keep_freed_memory();  // as train::fit does: no page faults on the blocks a step frees
   struct Sweep {
     const char* name;
-    std::vector<arma::uword> (*make)(arma::uword);
+    Net (*make)(arma::uword);
     arma::uword batch;
     std::vector<std::int64_t> args;
   };
   std::vector<Sweep> sweeps{{"depth", depth_net, 16, {1, 2, 3, 5, 8, 13, 22, 36, 60, 100}},
                             {"width", width_net, 16,
-                             {100, 178, 316, 562, 1000, 1778, 3162, 5623, 10000}}};
+                             {100, 178, 316, 562, 1000, 1778, 3162, 5623, 10000}},
+                            {"cnn", cnn_net, 16, {1, 2, 3, 4, 6, 8, 11, 16}}};
   if (quick) sweeps = {{"depth", depth_net, 16, {1, 2, 4, 8, 16, 32}}};
   for (const Sweep& sweep : sweeps) {
     for (Method m : {Method::forward, Method::backward, Method::backprop, Method::naive_central,
