@@ -10,22 +10,6 @@ namespace gradlab::fast {
 
 namespace {
 
-// The output's image shape after the reference's checks of X and W (the same messages).
-ops::ImageShape require_conv2d(const char* function, const arma::mat& X, const ops::ImageShape& in,
-                               const arma::mat& W, const ops::Conv2dOptions& o) {
-  const ops::ImageShape out = ops::conv2d_output_shape(in, W.n_rows, o, function);
-  require(X.n_rows == in.size(), function, [&] {
-    return "X is " + shape_of(X) + " but images of shape " + ops::to_string(in) + " have " +
-           std::to_string(in.size()) + " rows (C*H*W)";
-  });
-  require(W.n_cols == in.channels * o.kernel_h * o.kernel_w, function, [&] {
-    return "W is " + shape_of(W) + " but " + std::to_string(in.channels) + " channels of " +
-           std::to_string(o.kernel_h) + "x" + std::to_string(o.kernel_w) + " kernels need " +
-           std::to_string(in.channels * o.kernel_h * o.kernel_w) + " columns (C*kh*kw)";
-  });
-  return out;
-}
-
 // The output columns oj in [first, end) whose tap at column offset v lands inside the image:
 // 0 <= oj*s + v - pad < W.
 struct Span {
@@ -114,7 +98,7 @@ arma::mat im2col(const arma::mat& X, const ops::ImageShape& in, const ops::Conv2
 
 arma::mat conv2d_forward(const arma::mat& X, const ops::ImageShape& in, const arma::mat& W,
                          const arma::vec& b, const ops::Conv2dOptions& o) {
-  const ops::ImageShape out = require_conv2d("fast::conv2d_forward", X, in, W, o);
+  const ops::ImageShape out = ops::require_conv2d_shapes("fast::conv2d_forward", X, in, W, o);
   require(b.n_elem == W.n_rows, "fast::conv2d_forward", [&] {
     return "W is " + shape_of(W) + " but b has " + std::to_string(b.n_elem) +
            " entries (one per kernel, a row of W)";
@@ -139,7 +123,7 @@ arma::mat conv2d_forward(const arma::mat& X, const ops::ImageShape& in, const ar
 
 ops::Conv2dGrads conv2d_backward(const arma::mat& dY, const arma::mat& X, const ops::ImageShape& in,
                                  const arma::mat& W, const ops::Conv2dOptions& o) {
-  const ops::ImageShape out = require_conv2d("fast::conv2d_backward", X, in, W, o);
+  const ops::ImageShape out = ops::require_conv2d_shapes("fast::conv2d_backward", X, in, W, o);
   require(dY.n_rows == out.size() && dY.n_cols == X.n_cols, "fast::conv2d_backward", [&] {
     return "dY is " + shape_of(dY) + " but the output of X " + shape_of(X) + " is " +
            std::to_string(out.size()) + "x" + std::to_string(X.n_cols) + " (outputs " +

@@ -6,22 +6,6 @@ namespace gradlab::ops {
 
 namespace {
 
-// Checks X, W and b against the geometry; returns the output's image shape K x Ho x Wo.
-ImageShape require_conv2d(const char* function, const arma::mat& X, const ImageShape& in,
-                          const arma::mat& W, const Conv2dOptions& o) {
-  const ImageShape out = conv2d_output_shape(in, W.n_rows, o, function);
-  require(X.n_rows == in.size(), function, [&] {
-    return "X is " + shape_of(X) + " but images of shape " + to_string(in) + " have " +
-           std::to_string(in.size()) + " rows (C*H*W)";
-  });
-  require(W.n_cols == in.channels * o.kernel_h * o.kernel_w, function, [&] {
-    return "W is " + shape_of(W) + " but " + std::to_string(in.channels) + " channels of " +
-           std::to_string(o.kernel_h) + "x" + std::to_string(o.kernel_w) + " kernels need " +
-           std::to_string(in.channels * o.kernel_h * o.kernel_w) + " columns (C*kh*kw)";
-  });
-  return out;
-}
-
 // Xp[c, i, j] of image b: the image framed by `padding` zeros. i and j count in the padded
 // frame, so the image itself starts at (padding, padding).
 double padded(const arma::mat& X, const ImageShape& in, arma::uword padding, arma::uword c,
@@ -34,7 +18,7 @@ double padded(const arma::mat& X, const ImageShape& in, arma::uword padding, arm
 
 arma::mat conv2d_forward(const arma::mat& X, const ImageShape& in, const arma::mat& W,
                          const arma::vec& b, const Conv2dOptions& o) {
-  const ImageShape out = require_conv2d("conv2d_forward", X, in, W, o);
+  const ImageShape out = require_conv2d_shapes("conv2d_forward", X, in, W, o);
   require(b.n_elem == W.n_rows, "conv2d_forward", [&] {
     return "W is " + shape_of(W) + " but b has " + std::to_string(b.n_elem) +
            " entries (one per kernel, a row of W)";
@@ -58,7 +42,7 @@ arma::mat conv2d_forward(const arma::mat& X, const ImageShape& in, const arma::m
 
 Conv2dGrads conv2d_backward(const arma::mat& dY, const arma::mat& X, const ImageShape& in,
                             const arma::mat& W, const Conv2dOptions& o) {
-  const ImageShape out = require_conv2d("conv2d_backward", X, in, W, o);
+  const ImageShape out = require_conv2d_shapes("conv2d_backward", X, in, W, o);
   require(dY.n_rows == out.size() && dY.n_cols == X.n_cols, "conv2d_backward", [&] {
     return "dY is " + shape_of(dY) + " but the output of X " + shape_of(X) + " is " +
            std::to_string(out.size()) + "x" + std::to_string(X.n_cols) + " (outputs " +

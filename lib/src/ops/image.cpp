@@ -53,4 +53,19 @@ ImageShape pool2d_output_shape(const ImageShape& in, const Pool2dOptions& o, con
           output_size(in.width, o.window_w, o.stride, 0)};
 }
 
+ImageShape require_conv2d_shapes(const char* function, const arma::mat& X, const ImageShape& in,
+                                 const arma::mat& W, const Conv2dOptions& o) {
+  const ImageShape out = conv2d_output_shape(in, W.n_rows, o, function);
+  require(X.n_rows == in.size(), function, [&] {
+    return "X is " + shape_of(X) + " but images of shape " + to_string(in) + " have " +
+           std::to_string(in.size()) + " rows (C*H*W)";
+  });
+  require(W.n_cols == in.channels * o.kernel_h * o.kernel_w, function, [&] {
+    return "W is " + shape_of(W) + " but " + std::to_string(in.channels) + " channels of " +
+           std::to_string(o.kernel_h) + "x" + std::to_string(o.kernel_w) + " kernels need " +
+           std::to_string(in.channels * o.kernel_h * o.kernel_w) + " columns (C*kh*kw)";
+  });
+  return out;
+}
+
 }  // namespace gradlab::ops

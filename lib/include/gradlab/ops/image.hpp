@@ -54,4 +54,11 @@ ImageShape conv2d_output_shape(const ImageShape& in, arma::uword kernels,
 ImageShape pool2d_output_shape(const ImageShape& in, const Pool2dOptions& options,
                                const char* function = "pool2d_output_shape");
 
+// The checks a convolution's arguments share (conv2d_forward, conv2d_backward and their fast
+// twins): X has C*H*W rows and W has C*kh*kw columns for images of shape `in`. Returns the
+// output's image shape, K x Ho x Wo (K = W's rows); throws std::invalid_argument naming
+// `function` and the shapes.
+ImageShape require_conv2d_shapes(const char* function, const arma::mat& X, const ImageShape& in,
+                                 const arma::mat& W, const Conv2dOptions& options);
+
 }  // namespace gradlab::ops
