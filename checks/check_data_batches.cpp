@@ -78,7 +78,7 @@ TEST_CASE("batches: every sample exactly once per epoch, for batch sizes 1 to N"
   }
 }
 
-TEST_CASE("batches: each epoch draws a new order; the same seed repeats the sequence", "[data][batches][seed]") {
+TEST_CASE("batches: each epoch draws a new order, and the same seed repeats the sequence", "[data][batches][seed]") {
   const Dataset data = numbered(50);
   Rng rng(1), same(1), other(2);
   Batches batches(data, 8, rng), again(data, 8, same), different(data, 8, other);
@@ -109,7 +109,7 @@ TEST_CASE("batches: a batch holds the data set's columns and labels, features x 
   CHECK(count == 5);
 }
 
-TEST_CASE("batches: full batch is one batch of N; without shuffling the order is 0..N-1", "[data][batches]") {
+TEST_CASE("batches: full batch is one batch of N, and without shuffling the order is 0..N-1", "[data][batches]") {
   const Dataset data = numbered(12);
   Rng rng(4);
   Batches full(data, 12, rng);

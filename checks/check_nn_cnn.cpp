@@ -108,7 +108,7 @@ TEST_CASE("MaxPool2d at a tie: a KINK, the gradient to the first maximum, never 
   CHECK(dX(1, 0) == 0.0);
 }
 
-TEST_CASE("AvgPool2d: check_vjp of dX = each dY shared by its window; Flatten: dX = dY",
+TEST_CASE("AvgPool2d: check_vjp of dX = each dY shared by its window, and Flatten: dX = dY",
           "[nn][gradcheck][pool2d]") {
   Rng rng(303);
   nn::AvgPool2d pool({2, 6, 4});

@@ -152,7 +152,7 @@ TEST_CASE("Dropout: the same seed gives the same masks, another seed other masks
   }
 }
 
-TEST_CASE("Dropout: a frozen mask is the same on every forward; unfreezing continues the "
+TEST_CASE("Dropout: a frozen mask is the same on every forward, and unfreezing continues the "
           "generator from where it was frozen",
           "[nn][dropout]") {
   Rng rng(55);

@@ -81,7 +81,7 @@ TEST_CASE("SGD plain: e_k = (1 - lr a)^k e_0", "[optim][sgd]") {
   CHECK(arma::approx_equal(it[1], theta0 - lr * q.gradient(theta0), "absdiff", 1e-15));
 }
 
-TEST_CASE("SGD momentum: [e; v]_{k+1} = [1 - lr a, -lr mu; a, mu] [e; v]_k (heavy ball)",
+TEST_CASE("SGD momentum: (e, v)_{k+1} = M (e, v)_k with rows (1 - lr a, -lr mu) and (a, mu) (heavy ball)",
           "[optim][sgd][momentum]") {
   const Quadratic q = test_quadratic();
   const double lr = 0.1, mu = 0.9;
@@ -118,8 +118,8 @@ TEST_CASE("SGD momentum: [e; v]_{k+1} = [1 - lr a, -lr mu; a, mu] [e; v]_k (heav
 }
 
 TEST_CASE(
-    "SGD momentum: with constant lr, v = mu v + g; theta -= lr v equals u = mu u - lr g; "
-    "theta += u",
+    "SGD momentum: with constant lr, (v = mu v + g, theta -= lr v) equals (u = mu u - lr g, "
+    "theta += u)",
     "[optim][sgd][momentum]") {
   const Quadratic q = test_quadratic();
   const double lr = 0.1, mu = 0.9;
@@ -158,7 +158,7 @@ TEST_CASE("SGD momentum: when lr changes, theta -= lr (mu v + g), not theta += m
   CHECK(largest_gap > 1e-2);  // the two forms do part: the check above can tell them apart
 }
 
-TEST_CASE("SGD Nesterov: [e; v]_{k+1} = [1 - lr a (1 + mu), -lr mu^2; a, mu] [e; v]_k",
+TEST_CASE("SGD Nesterov: (e, v)_{k+1} = M (e, v)_k with rows (1 - lr a (1 + mu), -lr mu^2) and (a, mu)",
           "[optim][sgd][nesterov]") {
   const Quadratic q = test_quadratic();
   const double lr = 0.1, mu = 0.9;

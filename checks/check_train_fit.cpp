@@ -100,7 +100,7 @@ TEST_CASE("fit: a small MLP learns the disk set to more than 95% training accura
   CHECK(seconds < 20.0);  // a few seconds on one core, even under the sanitizers
 }
 
-TEST_CASE("fit: the same seed gives the same history, number for number; another seed another one",
+TEST_CASE("fit: the same seed gives the same history, number for number, and another seed another one",
           "[train][seed]") {
   const data::Dataset train_set = disk(300, 3), test_set = disk(300, 4);
   train::TrainOptions o;
