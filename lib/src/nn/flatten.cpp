@@ -1,11 +1,12 @@
 #include "gradlab/nn/flatten.hpp"
 
+#include "gradlab/shape.hpp"
 #include "layer_checks.hpp"
 
 namespace gradlab::nn {
 
 Flatten::Flatten(const ops::ImageShape& in) : in_(in) {
-  (void)ops::pool2d_output_shape(in, {1, 1, 1}, "Flatten");  // an empty image throws
+  require(in.size() > 0, "Flatten", [&] { return "the image " + ops::to_string(in) + " is empty"; });
 }
 
 std::string Flatten::name() const {
