@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -41,8 +42,10 @@ void finish_options(LabOptions& o) {
   if (o.seeds < 1) throw std::invalid_argument("--seeds must be at least 1 (got " + std::to_string(o.seeds) + ")");
   if (o.threads < 0) throw std::invalid_argument("--threads must be 0 or more");
   try {
-    io::write_file_atomically(o.out / ".write-test", "");
-    std::filesystem::remove(o.out / ".write-test");
+    // One name per process: the cells of a grid may start side by side in one folder.
+    const std::filesystem::path probe = o.out / (".write-test-" + std::to_string(::getpid()));
+    io::write_file_atomically(probe, "");
+    std::filesystem::remove(probe);
   } catch (const std::exception& e) {
     throw std::invalid_argument("--out " + o.out.string() + " cannot be written: " + e.what());
   }
@@ -234,6 +237,47 @@ output::Figure history_figure(const std::string& name, const std::string& title,
   if (outcome == "diverged")
     f.commands.push_back("set label 1 'DIVERGED: the loss became non-finite' at graph 0.5,0.5 center tc rgb 'red' font ',14'");
   return f;
+}
+
+output::Figure curves_figure(const std::string& name, const std::string& title, const std::string& ylabel,
+                             const std::string& column, const std::vector<Curve>& curves, bool as_percent) {
+  static const char* const colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf"};
+  output::Figure f;
+  f.name = name;
+  f.title = title;
+  f.xlabel = "epoch";
+  f.ylabel = ylabel;
+  f.commands = {"set key outside right top"};
+  const std::string value = as_percent ? "100*column('" + column + "')" : "column('" + column + "')";
+  for (std::size_t i = 0; i < curves.size(); ++i)
+    f.series.push_back({curves[i].csv, "epoch", "(strcol('status') eq 'diverged' ? 1/0 : " + value + ")",
+                        curves[i].title, "linespoints",
+                        "lw 2 pt 7 ps 0.6 lc rgb '" + std::string(colours[i % std::size(colours)]) + "'" +
+                            (curves[i].dashed ? " dt 2" : ""),
+                        ""});
+  return f;
+}
+
+std::vector<std::size_t> choose(const std::vector<std::string>& names, const std::string& chosen,
+                                const std::string& option) {
+  std::vector<std::size_t> picked;
+  if (chosen.empty()) {
+    for (std::size_t k = 0; k < names.size(); ++k) picked.push_back(k);
+    return picked;
+  }
+  std::stringstream in(chosen);
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    if (name.empty()) continue;
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string all;
+      for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+      throw std::invalid_argument(option + ": no run named '" + name + "' (the runs: " + all + ")");
+    }
+    picked.push_back(static_cast<std::size_t>(it - names.begin()));
+  }
+  return picked;
 }
 
 void render_or_warn(const output::Figure& figure, const std::filesystem::path& folder) {

@@ -24,6 +24,11 @@ struct LabOptions {
   bool full = false;                // --full (reproduce at the report's size) / --quick (default)
   int threads = 0;                  // --threads: BLAS threads (0: the policy by size, gradlab/fast/blas.hpp)
   bool progress = false;            // a progress line when stderr is a terminal
+  // The runner's (gradlab/programs/sweep.hpp), for the labs that add its options:
+  int jobs = 0;                     // --jobs: cells at a time (0: the number of cores)
+  bool list_cells = false;          // --list-cells
+  int cell = -1;                    // --cell K (-1: all)
+  std::vector<std::filesystem::path> merge;  // --merge DIR...
 };
 
 // Adds --data, --out, --seed, --seeds, --quick, --full, --threads to app.
@@ -109,6 +114,22 @@ output::Figure history_figure(const std::string& name, const std::string& title,
                               const std::string& csv = "history.csv", bool with_validation = false,
                               const std::string& outcome = "completed",
                               const std::string& loss_name = "cross-entropy");
+
+// One curve per run on one figure: a column of each run's history against the epoch (a
+// diverged run's last, non-finite row left out), each in a colour of its own, dashed when asked,
+// with markers, the legend outside the plot. percent: the column is a fraction, drawn in %.
+struct Curve {
+  std::string csv, title;
+  bool dashed = false;
+};
+output::Figure curves_figure(const std::string& name, const std::string& title, const std::string& ylabel,
+                             const std::string& column, const std::vector<Curve>& curves, bool percent);
+
+// The names chosen with an option such as --runs "a,b" among a lab's names, as indices in the
+// order given; all of them when `chosen` is empty. Throws std::invalid_argument naming the option
+// and the names it takes.
+std::vector<std::size_t> choose(const std::vector<std::string>& names, const std::string& chosen,
+                                const std::string& option);
 
 // Renders a figure into folder, or prints one line and goes on when gnuplot is missing. In a
 // quick run the figure carries quick_mark under its title.
