@@ -17,24 +17,23 @@
 // number of hidden layers, all with lr 0.1, decay and momentum (report: best 98%, two hidden
 // layers of 100), in mini-batches of 32: the report does not give the deep model's batch, and
 // per-sample steps at lr 0.1 wreck these networks in the first fifth of an epoch.
-// Writes out/lab-mnist-linear/: runs/<run>/history.csv + summary.json for every run, grid.csv,
-// deep.csv, history.csv (the picked linear model), comparison.csv, figures (PNG + SVG + .gp),
-// summary.json.
-#include "gradlab/programs/lab.hpp"
+// Every model is a cell of the labs' runner (gradlab/programs/sweep.hpp), its history.csv and
+// summary.json in out/lab-mnist-linear/cells/<run>/; the merge (report.cpp) writes grid.csv,
+// deep.csv, history.csv (the picked linear model), comparison.csv, figures and summary.json.
+#include "report.hpp"
 
-#include "gradlab/data/dataset.hpp"
 #include "gradlab/programs/interrupt.hpp"
-#include "gradlab/output/csv.hpp"
+#include "gradlab/programs/sweep.hpp"
+#include "gradlab/data/dataset.hpp"
 #include "gradlab/text.hpp"
 #include "gradlab/train/run.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <iostream>
-#include <map>
-#include <sstream>
 
 using namespace gradlab;
+using namespace lab_mnist_linear;
+using json = nlohmann::json;
 
 namespace {
 
@@ -57,34 +56,6 @@ struct Settings {
   std::string part;         // all | linear | deep
 };
 
-// One trained model and what the lab reads from it.
-struct Result {
-  std::string key;  // the run's folder under runs/
-  double lr = 0.0;  // the initial learning rate as the grid states it
-  train::RunConfig config;
-  bool decay = false, momentum = false;
-  int hidden_layers = 0;
-  arma::uword hidden = 0;
-  train::History history;
-  double best_validation = arma::datum::nan;  // the best validation accuracy of the run
-  double test_at_best = arma::datum::nan;     // test accuracy at that evaluation
-  double epoch_at_best = arma::datum::nan;
-  int evals_to_within = -1;                   // evaluations needed to reach best - 1 point
-  int evals_to_within_relative = -1;          // evaluations needed to reach 0.99 best
-};
-
-constexpr int evals_per_epoch = 5;  // the report's "5 times per epoch"
-
-// The epoch (1, 2, ...) in which evaluation k (1, 2, ...) falls: the report's unit ("we are
-// measuring accuracy 5 times per epoch, so a value of 8 is within epoch 2"); -1 stays -1.
-int epoch_of(int evaluation) { return evaluation < 1 ? -1 : (evaluation + evals_per_epoch - 1) / evals_per_epoch; }
-
-std::string rate_text(double lr) {
-  std::ostringstream s;
-  s << lr;
-  return s.str();
-}
-
 // The number of evaluations (1, 2, ...) after which the validation accuracy first came within
 // 1% of the run's best: one percentage point (best - 0.01) or, relative, 1% of the best
 // (0.99 best, 0.92 points at 92%); -1 if never (NaN runs).
@@ -96,26 +67,6 @@ int evaluations_to_within(const train::History& h, bool relative) {
   for (std::size_t k = 0; k < h.evaluations.size(); ++k)
     if (h.evaluations[k].validation.accuracy >= threshold) return static_cast<int>(k + 1);
   return -1;
-}
-
-Result train_one(const lab::LabOptions& options, const std::string& key, train::RunConfig c,
-                 const lab::MnistSets& sets) {
-  Result r;
-  r.key = key;
-  c.label = key;
-  r.config = c;
-  train::RunFiles files;
-  files.out = options.out / "runs" / key;
-  files.extra = {{"lab", options.name}, {"run", key}};
-  r.history = train::run(c, {&sets.train, &sets.validation, &sets.test}, files, &interrupt_flag(),
-                         options.progress);
-  const train::Evaluation& best = r.history.best_by_validation();
-  r.best_validation = best.validation.accuracy;
-  r.test_at_best = best.test.accuracy;
-  r.epoch_at_best = best.epoch;
-  r.evals_to_within = evaluations_to_within(r.history, false);
-  r.evals_to_within_relative = evaluations_to_within(r.history, true);
-  return r;
 }
 
 // The rate given to the library's SGD. The report's momentum averages the gradients,
@@ -146,15 +97,6 @@ train::RunConfig sgd_config(std::vector<arma::uword> arch, const std::string& ac
   return c;
 }
 
-std::string series_path(const std::string& key) { return "runs/" + key + "/history.csv"; }
-
-// a < b for accuracies, with NaN (a diverged run) below every number.
-bool lower(double a, double b) { return (std::isnan(a) && !std::isnan(b)) || a < b; }
-
-double mean_of(const std::vector<double>& v) {
-  return v.empty() ? arma::datum::nan : arma::mean(arma::vec(v));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,6 +105,7 @@ int main(int argc, char** argv) {
   lab::LabOptions options;
   options.name = "lab-mnist-linear";
   lab::add_options(app, options);
+  lab::add_sweep_options(app, options);
   arma::uword train_size = 0, validation_size = 0, test_size = 0, batch = 0, deep_batch = 0;
   std::vector<arma::uword> hidden_sizes;
   std::vector<int> depths;
@@ -219,318 +162,104 @@ int main(int argc, char** argv) {
     if (s.epochs < 1 || s.deep_epochs < 1) throw std::invalid_argument("--epochs and --deep-epochs must be at least 1");
     if (!(s.momentum > 0.0 && s.momentum < 1.0)) throw std::invalid_argument("--momentum must lie in (0, 1)");
 
-    auto sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
-    if (!sets) return 0;  // skipped: its one line said so, status.json says why
-    std::cout << "lab-mnist-linear (report 002): " << (full ? "full" : "quick") << " mode, results in "
-              << options.out.string() << '\n';
-    if (s.test_size < sets->test.size()) sets->test = data::subset(sets->test, s.test_size);
-    const lab::MnistSets& data = *sets;
-    std::cout << "data: " << data.train.size() << " train, " << data.validation.size() << " validation, "
-              << data.test.size() << " test; batch " << s.batch << '\n';
-
-    // ---------------------------------------------------------------- part 1: the linear grid
-    std::vector<Result> grid;
-    const bool run_linear = s.part != "deep", run_deep = s.part != "linear";
-    if (run_linear) {
-      std::cout << "\nPart 1: softmax regression, " << s.rates.size() * 4 << " models (" << s.rates.size()
-                << " rates x decay on/off x momentum on/off), " << s.epochs << " epochs, 5 evaluations per epoch\n";
-      text::Table t({"lr", "decay", "momentum", "best val", "test there", "at epoch", "evals to 1 pt", "outcome"});
-      for (double lr : s.rates) {
-        for (bool decay : {false, true}) {
+    const std::string mode = full ? "full" : "quick";
+    std::optional<lab::MnistSets> sets;
+    lab::Sweep sweep;
+    sweep.prepare = [&] {
+      sets = lab::load_mnist_or_skip(options, s.train_size, s.validation_size, options.seed);
+      if (!sets) return false;  // skipped: its one line said so, status.json says why
+      if (s.test_size < sets->test.size()) sets->test = data::subset(sets->test, s.test_size);
+      std::cout << "lab-mnist-linear (report 002): " << mode << " mode, " << sets->train.size() << " train, "
+                << sets->validation.size() << " validation, " << sets->test.size() << " test; batch " << s.batch
+                << ", deep models batch " << s.deep_batch << "; results in " << options.out.string() << '\n';
+      return true;
+    };
+    // Part 1: 8 rates (2 quick) x decay x momentum, softmax regression. Part 2: the deep model,
+    // lr 0.1 with decay and momentum, 2 hidden layers of each size with ReLU and tanh, then
+    // other numbers of hidden layers of 100 (ReLU).
+    const json common = {{"train_size", s.train_size}, {"validation_size", s.validation_size},
+                         {"test_size", s.test_size}, {"momentum", s.momentum}, {"momentum_form", momentum_form},
+                         {"decay_round", decay_round}};
+    if (s.part != "deep")
+      for (double lr : s.rates)
+        for (bool decay : {false, true})
           for (bool mom : {false, true}) {
-            const train::RunConfig c = sgd_config({784, 10}, "relu", lr, decay, mom, s.epochs, s.batch, s, options.seed);
-            const std::string key = "linear-lr" + rate_text(lr) + (decay ? "-decay" : "") + (mom ? "-momentum" : "");
-            Result r = train_one(options, key, c, data);
-            r.lr = lr;
-            r.decay = decay;
-            r.momentum = mom;
-            t.add_row({rate_text(lr), decay ? "yes" : "no", mom ? text::number(s.momentum) : "no",
-                       lab::percent(r.best_validation, 2), lab::percent(r.test_at_best, 2),
-                       text::fixed(r.epoch_at_best, 1), std::to_string(r.evals_to_within),
-                       train::to_string(r.history.outcome)});
-            grid.push_back(std::move(r));
-            if (interrupt_flag()) break;
+            json cell = common;
+            cell.update({{"part", "linear"}, {"lr", lr}, {"decay", decay}, {"momentum_on", mom},
+                         {"layers", 0}, {"size", 0}, {"activation", "relu"}, {"batch", s.batch}, {"epochs", s.epochs}});
+            sweep.cells.push_back({"linear-lr" + rate_text(lr) + (decay ? "-decay" : "") + (mom ? "-momentum" : ""), cell});
           }
-          if (interrupt_flag()) break;
-        }
-        if (interrupt_flag()) break;
-      }
-      t.print(std::cout);
-    }
-
-    // ---------------------------------------------------------------- part 2: the deep model
-    std::vector<Result> deep;
-    if (run_deep && !interrupt_flag()) {
-      std::cout << "\nPart 2: the deep model, lr 0.1 with decay and momentum " << text::number(s.momentum) << " ("
-                << momentum_form << ")"
-                << ", batch " << s.deep_batch << ", " << s.deep_epochs << " epochs\n";
-      text::Table t({"hidden layers", "size", "activation", "best val", "test there", "outcome"});
-      auto deep_run = [&](int layers, arma::uword size, const std::string& activation) {
-        std::vector<arma::uword> arch{784};
-        for (int l = 0; l < layers; ++l) arch.push_back(size);
-        arch.push_back(10);
-        const train::RunConfig c = sgd_config(arch, activation, 0.1, true, true, s.deep_epochs, s.deep_batch, s, options.seed);
-        const std::string key = "deep-" + std::to_string(layers) + "x" + std::to_string(size) + "-" + activation;
-        Result r = train_one(options, key, c, data);
-        r.lr = 0.1;
-        r.decay = r.momentum = true;
-        r.hidden_layers = layers;
-        r.hidden = size;
-        t.add_row({std::to_string(layers), std::to_string(size), activation, lab::percent(r.best_validation, 2),
-                   lab::percent(r.test_at_best, 2), train::to_string(r.history.outcome)});
-        deep.push_back(std::move(r));
-      };
+    auto deep_cell = [&](int layers, arma::uword size, const std::string& activation) {
+      json cell = common;
+      cell.update({{"part", "deep"}, {"lr", 0.1}, {"decay", true}, {"momentum_on", true}, {"layers", layers},
+                   {"size", size}, {"activation", activation}, {"batch", s.deep_batch}, {"epochs", s.deep_epochs}});
+      sweep.cells.push_back({"deep-" + std::to_string(layers) + "x" + std::to_string(size) + "-" + activation, cell});
+    };
+    if (s.part != "linear") {
       for (const char* activation : {"relu", "tanh"})
-        for (arma::uword size : s.hidden_sizes)
-          if (!interrupt_flag()) deep_run(2, size, activation);
-      for (int layers : s.depths)
-        if (!interrupt_flag()) deep_run(layers, 100, "relu");
-      t.print(std::cout);
+        for (arma::uword size : s.hidden_sizes) deep_cell(2, size, activation);
+      for (int layers : s.depths) deep_cell(layers, 100, "relu");
     }
 
-    // ---------------------------------------------------------------- tables and figures
-    lab::Comparison table("Report 002 on MNIST (" + std::to_string(data.train.size()) + " / " +
-                          std::to_string(data.validation.size()) + " / " + std::to_string(data.test.size()) +
-                          ", batch " + std::to_string(s.batch) + "): report vs gradlab");
-    const std::string mode_note = full ? "" : "quick mode: subsets, batch " + std::to_string(s.batch) + ", fewer epochs and models";
-    nlohmann::json grid_json = nlohmann::json::array(), deep_json = nlohmann::json::array();
-    if (!grid.empty()) {
-      // grid.csv: one row per model, ranked by its test accuracy (for the spread figure).
-      std::vector<std::size_t> order(grid.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return lower(grid[a].test_at_best, grid[b].test_at_best); });
-      output::Csv csv({"rank", "lr", "decay", "momentum", "best_validation_accuracy", "test_accuracy", "epoch_at_best",
-                       "evaluations_to_within_1", "final_test_accuracy", "outcome", "evaluations_to_within_1_relative",
-                       "epoch_within_1", "epoch_within_1_relative"});
-      std::vector<double> tests, with_m, without_m, with_decay, without_decay;
-      std::vector<const Result*> with_m_runs, without_m_runs;
-      for (std::size_t rank = 0; rank < order.size(); ++rank) {
-        const Result& r = grid[order[rank]];
-        csv.add_row({std::to_string(rank + 1), text::number(r.lr), r.decay ? "1" : "0", r.momentum ? "1" : "0",
-                     text::number(r.best_validation), text::number(r.test_at_best), text::number(r.epoch_at_best),
-                     std::to_string(r.evals_to_within), text::number(r.history.last().test.accuracy),
-                     train::to_string(r.history.outcome), std::to_string(r.evals_to_within_relative),
-                     std::to_string(epoch_of(r.evals_to_within)), std::to_string(epoch_of(r.evals_to_within_relative))});
-      }
-      for (const Result& r : grid) {
-        tests.push_back(r.test_at_best);
-        (r.momentum ? with_m : without_m).push_back(r.test_at_best);
-        (r.decay ? with_decay : without_decay).push_back(r.test_at_best);
-        (r.momentum ? with_m_runs : without_m_runs).push_back(&r);
-        grid_json.push_back({{"run", r.key}, {"config", train::to_json(r.config)}, {"decay", r.decay},
-                             {"momentum", r.momentum}, {"best_validation_accuracy", r.best_validation},
-                             {"test_accuracy_at_best_validation", r.test_at_best}, {"epoch_at_best", r.epoch_at_best},
-                             {"evaluations_to_within_1_point", r.evals_to_within},
-                             {"evaluations_to_within_1_percent_of_best", r.evals_to_within_relative},
-                             {"outcome", train::to_string(r.history.outcome)}});
-      }
-      csv.write(options.out / "grid.csv");
-      const auto picked = std::max_element(grid.begin(), grid.end(), [](const Result& a, const Result& b) {
-        return lower(a.best_validation, b.best_validation);
-      });
-      picked->history.to_csv().write(options.out / "history.csv");
-      const arma::vec test_vec(tests);
-      const std::string grid_text = std::to_string(grid.size()) + " (" + std::to_string(s.rates.size()) +
-                                    " rates x decay x momentum)";
-      table.add("linear: models in the grid", "32 (initial lr x decay x momentum)", grid_text,
-                (full ? "rates 5e-4 .. 0.1 (the report does not list them)" : mode_note) + "; momentum " +
-                    text::number(s.momentum) + " (" + momentum_form + "); decay round: " + decay_round);
-      table.add("linear: lowest test accuracy over the grid", "91.8%", lab::percent(test_vec.min(), 2),
-                "each model's test accuracy at its best validation evaluation");
-      table.add("linear: mean test accuracy over the grid", "92.2%", lab::percent(arma::mean(test_vec), 2));
-      table.add("linear: highest test accuracy over the grid", "-", lab::percent(test_vec.max(), 2));
-      table.add("linear: test accuracy of the model picked on validation", "not stated",
-                lab::percent(picked->test_at_best, 2),
-                picked->key + " (validation " + lab::percent(picked->best_validation, 2) + ")");
-      // "No model needed more than two updates to come within 1% of its maximal accuracy", with
-      // the footnote "we are measuring accuracy 5 times per epoch, so a value of 8 is within
-      // epoch 2": its Fig. 5 counts evaluations, and its "two" counts epochs (at most 10
-      // evaluations). Both units, and both thresholds (1 point; 1% of the best), side by side.
-      auto count_text = [](const std::vector<const Result*>& runs, bool relative, bool epochs) {
-        if (runs.empty()) return std::string("-");
-        arma::vec x(runs.size());
-        std::size_t within_two = 0;
-        for (std::size_t k = 0; k < runs.size(); ++k) {
-          const int evals = relative ? runs[k]->evals_to_within_relative : runs[k]->evals_to_within;
-          x(k) = epochs ? epoch_of(evals) : evals;
-          within_two += evals >= 1 && evals <= 2 * evals_per_epoch;
-        }
-        return "mean " + text::fixed(arma::mean(x), 1) + ", max " + text::fixed(x.max(), 0) + "; " +
-               std::to_string(within_two) + " of " + std::to_string(runs.size()) + " within 2 epochs";
-      };
-      for (bool relative : {false, true}) {
-        const std::string threshold = relative ? "1% of the best (0.99 best)" : "1 point of the best";
-        table.add("linear: evaluations to within " + threshold + ", no momentum / momentum",
-                  "Fig. 5 counts evaluations (5 per epoch)",
-                  count_text(without_m_runs, relative, false) + " / " + count_text(with_m_runs, relative, false),
-                  "validation accuracy; within 2 epochs: at most 10 evaluations");
-        table.add("linear: epochs to within " + threshold + ", no momentum / momentum",
-                  "<= 2 for every model ('a value of 8 is within epoch 2')",
-                  count_text(without_m_runs, relative, true) + " / " + count_text(with_m_runs, relative, true),
-                  relative ? "a stricter threshold than 1 point (0.92 points at 92%): never fewer epochs"
-                           : "the report's unit (its footnote): evaluation k falls in epoch ceil(k / 5)");
-      }
-      table.add("linear: mean test accuracy without / with momentum", "'an increase in converging time' (ambiguous)",
-                lab::percent(mean_of(without_m), 2) + " / " + lab::percent(mean_of(with_m), 2));
-      table.add("linear: mean test accuracy without / with decay", "decay: better accuracy",
-                lab::percent(mean_of(without_decay), 2) + " / " + lab::percent(mean_of(with_decay), 2));
+    sweep.run = [&](const lab::Cell& cell, const std::filesystem::path& folder) -> json {
+      const json& p = cell.settings;
+      std::vector<arma::uword> arch{784};
+      for (int l = 0; l < p["layers"].get<int>(); ++l) arch.push_back(p["size"]);
+      arch.push_back(10);
+      train::RunConfig c = sgd_config(arch, p["activation"], p["lr"], p["decay"], p["momentum_on"], p["epochs"],
+                                      p["batch"], s, options.seed);
+      c.label = cell.id;
+      train::RunFiles files;
+      files.out = folder;
+      files.extra = {{"lab", options.name}, {"run", cell.id}};
+      const train::History h = train::run(c, {&sets->train, &sets->validation, &sets->test}, files,
+                                          &interrupt_flag(), options.progress);
+      const train::Evaluation& best = h.best_by_validation();
+      std::cout << "  " << cell.id << ": best validation " << lab::percent(best.validation.accuracy, 2) << ", test there "
+                << lab::percent(best.test.accuracy, 2) << " (epoch " << text::fixed(best.epoch, 1) << ")"
+                << (h.outcome == train::Outcome::completed ? "" : ", " + std::string(train::to_string(h.outcome)))
+                << std::endl;
+      return {{"config", train::to_json(c)}, {"outcome", train::to_string(h.outcome)},
+              {"final_test", h.last().test.accuracy}, {"best_validation", best.validation.accuracy},
+              {"test_at_best", best.test.accuracy}, {"epoch_at_best", best.epoch},
+              {"evals_to_within", evaluations_to_within(h, false)},
+              {"evals_to_within_relative", evaluations_to_within(h, true)}};
+    };
 
-      // Figure: the spread of test accuracy across the grid (the report's Fig. 3).
-      output::Figure f;
-      f.name = "grid-test-accuracy";
-      f.title = "Softmax regression: test accuracy of each of the " + std::to_string(grid.size()) +
-                " grid models (at its best validation evaluation), ranked";
-      f.xlabel = "model rank (by test accuracy)";
-      f.ylabel = "test accuracy (%)";
-      f.commands = {"set key outside right top", "set xrange [0:" + std::to_string(grid.size() + 1) + "]"};
-      auto acc_if = [](const std::string& condition) {
-        return "(" + condition + " ? 100*column('test_accuracy') : 1/0)";
-      };
-      f.series = {
-          {"grid.csv", "rank", acc_if("column('momentum') == 0 && column('decay') == 0"), "plain SGD", "points", "pt 7 ps 1.3 lc rgb '#1f77b4'", ""},
-          {"grid.csv", "rank", acc_if("column('momentum') == 0 && column('decay') == 1"), "decay", "points", "pt 5 ps 1.3 lc rgb '#2ca02c'", ""},
-          {"grid.csv", "rank", acc_if("column('momentum') == 1 && column('decay') == 0"), "momentum", "points", "pt 9 ps 1.5 lc rgb '#d62728'", ""},
-          {"grid.csv", "rank", acc_if("column('momentum') == 1 && column('decay') == 1"), "momentum + decay", "points", "pt 13 ps 1.5 lc rgb '#9467bd'", ""},
-          {"grid.csv", "rank", "(" + text::number(100.0 * arma::mean(test_vec)) + ")", "ours: mean " + lab::percent(arma::mean(test_vec), 2), "lines", "lw 2 lc rgb '#444444'", ""},
-          {"grid.csv", "rank", "(92.2)", "report: mean 92.2%", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""},
-          {"grid.csv", "rank", "(91.8)", "report: lowest 91.8%", "lines", "dt 3 lw 2 lc rgb '#8c564b'", ""}};
-      lab::render_or_warn(f, options.out);
-
-      // Figure: evaluations needed to come within 1 point of the best, against the rate.
-      output::Figure g;
-      g.name = "grid-evaluations-to-within-1";
-      g.title = "Softmax regression: evaluations needed to come within 1 point of the best validation accuracy";
-      g.xlabel = "initial learning rate";
-      g.ylabel = "evaluations (5 per epoch)";
-      g.logx = true;
-      g.commands = {"set key outside right top", "set offsets graph 0.05, graph 0.05, 1, 1", "set format x '%g'"};
-      // One row per rate, one column per variant (a missing run is nan), so that each line joins
-      // its own points.
-      output::Csv by_rate({"lr", "plain", "decay", "momentum", "momentum_decay"});
-      for (double lr : s.rates) {
-        std::vector<std::string> row{text::number(lr), "nan", "nan", "nan", "nan"};
-        for (const Result& r : grid)
-          if (r.lr == lr) row[1 + (r.momentum ? 2 : 0) + (r.decay ? 1 : 0)] = std::to_string(r.evals_to_within);
-        by_rate.add_row(row);
+    sweep.merge = [&](const std::vector<lab::CellResult>& cells) {
+      std::vector<Result> grid, deep;
+      for (const lab::CellResult& cell : cells) {
+        const json &p = cell.cell.settings, &r = cell.result;
+        Result x{cell.cell.id, cell.file(lab::cell_history), p["lr"], r["config"], p["activation"], r["outcome"],
+                 p["decay"], p["momentum_on"], p["layers"], p["size"]};
+        for (auto [field, name] : {std::pair{&Result::final_test, "final_test"}, {&Result::best_validation, "best_validation"},
+                                   {&Result::test_at_best, "test_at_best"}, {&Result::epoch_at_best, "epoch_at_best"}})
+          x.*field = r[name].is_number() ? r[name].get<double>() : arma::datum::nan;  // NaN is null in JSON
+        x.evals_to_within = r["evals_to_within"];
+        x.evals_to_within_relative = r["evals_to_within_relative"];
+        (p["part"] == "linear" ? grid : deep).push_back(x);
       }
-      by_rate.write(options.out / "evaluations-by-rate.csv");
-      // With and without momentum often coincide: wide lines with hollow points under thin
-      // dashed ones with small filled points keep both visible.
-      g.series = {{"evaluations-by-rate.csv", "lr", "plain", "plain SGD", "linespoints", "lw 5 pt 6 ps 2.2 lc rgb '#9ecae1'", ""},
-                  {"evaluations-by-rate.csv", "lr", "decay", "decay", "linespoints", "lw 5 pt 4 ps 2.2 lc rgb '#a1d99b'", ""},
-                  {"evaluations-by-rate.csv", "lr", "momentum", "momentum", "linespoints", "lw 1.5 dt 2 pt 7 ps 0.9 lc rgb '#d62728'", ""},
-                  {"evaluations-by-rate.csv", "lr", "momentum_decay", "momentum + decay", "linespoints", "lw 1.5 dt 2 pt 5 ps 0.9 lc rgb '#6a3d9a'", ""},
-                  {"evaluations-by-rate.csv", "lr", "(10)", "report: within epoch 2 (evaluation 10)", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
-      lab::render_or_warn(g, options.out);
-
-      // Figure: the four variants at the picked model's rate (the report's Figs. 4 and 5).
-      output::Figure v;
-      v.name = "linear-variants";
-      v.title = "Softmax regression at lr " + rate_text(picked->lr) + ": validation accuracy with and without momentum and decay";
-      v.xlabel = "epoch";
-      v.ylabel = "validation accuracy (%)";
-      v.commands = {"set key outside right top"};
-      // When the halving never fires, a run with decay is the run without it, point for point:
-      // each without-decay curve is wide with hollow points, its decay twin thin, dashed, with
-      // small filled points on top, so both show.
-      for (const Result& r : grid) {
-        if (r.lr != picked->lr) continue;
-        const std::string name = std::string(r.momentum ? "momentum" : "plain SGD") + (r.decay ? " + decay" : "");
-        const std::string colour = r.momentum ? (r.decay ? "'#7f0000'" : "'#f4a582'") : (r.decay ? "'#08306b'" : "'#92c5de'");
-        v.series.push_back({series_path(r.key), "epoch", "(100*column('validation_accuracy'))", name, "linespoints",
-                            (r.decay ? "lw 1.5 dt 2 pt 7 ps 0.6 lc rgb " : "lw 5 pt 6 ps 1.8 lc rgb ") + colour, ""});
-      }
-      lab::render_or_warn(v, options.out);
-
-      lab::render_or_warn(lab::history_figure("linear-picked", "Softmax regression, the model picked on validation (" +
-                                                                    picked->key + ")",
-                                              "history.csv", true, train::to_string(picked->history.outcome)),
-                          options.out);
-    }
-
-    if (!deep.empty()) {
-      output::Csv csv({"hidden_layers", "hidden_size", "activation", "best_validation_accuracy", "test_accuracy",
-                       "epoch_at_best", "outcome"});
-      for (const Result& r : deep) {
-        csv.add_row({std::to_string(r.hidden_layers), std::to_string(r.hidden), r.config.activation,
-                     text::number(r.best_validation), text::number(r.test_at_best), text::number(r.epoch_at_best),
-                     train::to_string(r.history.outcome)});
-        deep_json.push_back({{"run", r.key}, {"config", train::to_json(r.config)}, {"best_validation_accuracy", r.best_validation},
-                             {"test_accuracy_at_best_validation", r.test_at_best},
-                             {"outcome", train::to_string(r.history.outcome)}});
-      }
-      csv.write(options.out / "deep.csv");
-      const auto best = std::max_element(deep.begin(), deep.end(), [](const Result& a, const Result& b) {
-        return lower(a.best_validation, b.best_validation);
-      });
-      table.add("deep: best test accuracy (picked on validation)", "98% (2 x 100, lr 0.1, decay, momentum)",
-                lab::percent(best->test_at_best, 2),
-                best->key + ", batch " + std::to_string(s.deep_batch) + ", decay round: " + decay_round +
-                    (full ? "" : "; " + mode_note));
-      std::string sizes_relu, sizes_tanh;
-      std::vector<double> relu_acc, tanh_acc;
-      for (const Result& r : deep) {
-        if (r.hidden_layers != 2) continue;
-        std::string& text = r.config.activation == "relu" ? sizes_relu : sizes_tanh;
-        text += (text.empty() ? "" : ", ") + std::to_string(r.hidden) + ": " + lab::percent(r.test_at_best, 1);
-        (r.config.activation == "relu" ? relu_acc : tanh_acc).push_back(r.test_at_best);
-      }
-      table.add("deep: test accuracy by hidden size (2 layers, ReLU)", "rises with size up to 100", sizes_relu);
-      table.add("deep: test accuracy by hidden size (2 layers, tanh)", "rises with size up to 100", sizes_tanh);
-      table.add("deep: mean test accuracy ReLU / tanh", "ReLU slightly better",
-                lab::percent(mean_of(relu_acc), 2) + " / " + lab::percent(mean_of(tanh_acc), 2));
-      std::string depth_text;
-      for (const Result& r : deep)
-        if (r.hidden == 100 && r.config.activation == "relu")
-          depth_text += (depth_text.empty() ? "" : ", ") + std::to_string(r.hidden_layers) + " layer" +
-                        (r.hidden_layers > 1 ? "s" : "") + ": " + lab::percent(r.test_at_best, 1);
-      table.add("deep: test accuracy by number of hidden layers of 100 (ReLU)", "more layers: higher accuracy",
-                depth_text, s.depths.empty() ? "quick mode: only 2 layers" : "");
-
-      output::Figure f;
-      f.name = "deep-hidden-size";
-      f.title = "Deep model (2 hidden layers): test accuracy against hidden size, ReLU and tanh";
-      f.xlabel = "hidden layer size (units)";
-      f.ylabel = "test accuracy (%)";
-      f.logx = true;
-      f.commands = {"set key outside right top", "set format x '%g'", "set offsets graph 0.05, graph 0.05, 0.2, 0.2"};
-      auto acc_if = [](const std::string& activation) {
-        return "(column('hidden_layers') == 2 && strcol('activation') eq '" + activation +
-               "' ? 100*column('test_accuracy') : 1/0)";
-      };
-      f.series = {{"deep.csv", "hidden_size", acc_if("relu"), "ReLU", "linespoints", "lw 2 pt 7 lc rgb '#d62728'", ""},
-                  {"deep.csv", "hidden_size", acc_if("tanh"), "tanh", "linespoints", "lw 2 pt 5 lc rgb '#1f77b4'", ""},
-                  {"deep.csv", "hidden_size", "(98.0)", "report: best 98% (2 x 100)", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
-      lab::render_or_warn(f, options.out);
-      lab::render_or_warn(lab::history_figure("deep-picked", "Deep model picked on validation (" + best->key + ")",
-                                              series_path(best->key), true, train::to_string(best->history.outcome)),
-                          options.out);
-    }
-
-    table.print();
-    table.write(options.out);
-    lab::write_summary(options, {{"report", "002"},
-                                 {"settings", {{"train_size", data.train.size()},
-                                               {"validation_size", data.validation.size()},
-                                               {"test_size", data.test.size()},
-                                               {"batch", s.batch},
-                                               {"deep_batch", s.deep_batch},
-                                               {"epochs", s.epochs},
-                                               {"deep_epochs", s.deep_epochs},
-                                               {"momentum", s.momentum},
-                                               {"momentum_form", momentum_form},
-                                               {"decay_round", decay_round},
-                                               {"rates", s.rates},
-                                               {"evaluations_per_epoch", evals_per_epoch},
-                                               {"decay", "halve the rate after every round whose training loss fell"}}},
-                                 {"table", table.json()},
-                                 {"grid", grid_json},
-                                 {"deep", deep_json}});
-    if (interrupt_flag()) {
-      std::cout << "interrupted: the finished runs are in " << options.out.string() << '\n';
-      return 130;
-    }
-    return 0;
+      const json& p = cells.front().cell.settings;
+      lab::Comparison table("Report 002 on MNIST (" + std::to_string(p["train_size"].get<int>()) + " / " +
+                            std::to_string(p["validation_size"].get<int>()) + " / " +
+                            std::to_string(p["test_size"].get<int>()) + ", batch " + std::to_string(s.batch) +
+                            "): report vs gradlab");
+      const Context context{options, s.rates, s.momentum, momentum_form, decay_round,
+                            full ? "" : "quick mode: subsets, batch " + std::to_string(s.batch) + ", fewer epochs and models",
+                            s.deep_batch, s.depths};
+      if (!grid.empty()) report_linear(grid, context, table);
+      if (!deep.empty()) report_deep(deep, context, table);
+      table.print();
+      table.write(options.out);
+      return json{{"report", "002"},
+                  {"settings", {{"train_size", p["train_size"]}, {"validation_size", p["validation_size"]},
+                                {"test_size", p["test_size"]}, {"batch", s.batch}, {"deep_batch", s.deep_batch},
+                                {"epochs", s.epochs}, {"deep_epochs", s.deep_epochs}, {"momentum", s.momentum},
+                                {"momentum_form", momentum_form}, {"decay_round", decay_round}, {"rates", s.rates},
+                                {"evaluations_per_epoch", evals_per_epoch},
+                                {"decay", "halve the rate after every round whose training loss fell"}}},
+                  {"table", table.json()}};
+    };
+    return lab::run_sweep(options, sweep);
   });
 }
