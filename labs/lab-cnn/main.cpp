@@ -4,10 +4,11 @@
 // MLP: 58.3%). Here the CNN (nn::make_cnn: 3x3 convolutions, ReLU, 2x2 max pooling, then dense
 // layers) and lab-batchnorm's tuned MLP train side by side on the same data, with the same
 // optimiser, seed and batches: CIFAR-10 with --cifar DIR, else MNIST (a stand-in, said on every
-// figure and table row). Writes out/lab-cnn/: runs/<network>/history.csv and summary.json,
-// curves per network (accuracy and loss, train and test), the test accuracy of both,
-// comparison.csv, summary.json.
-#include "gradlab/programs/lab.hpp"
+// figure and table row). Each network is a cell of the labs' runner (gradlab/programs/sweep.hpp),
+// its history.csv and summary.json in out/lab-cnn/cells/<network>/; the merge draws the curves
+// per network (accuracy and loss, train and test) and the test accuracy of both, and writes
+// comparison.csv and summary.json.
+#include "gradlab/programs/sweep.hpp"
 
 #include "gradlab/data/cifar10.hpp"
 #include "gradlab/data/split.hpp"
@@ -20,6 +21,7 @@
 #include <optional>
 
 using namespace gradlab;
+using json = nlohmann::json;
 
 namespace {
 
@@ -29,15 +31,13 @@ struct Network {
   std::string report;  // the report's best test accuracy (CIFAR-10)
 };
 
-struct Result {
-  std::string key, title, outcome;
-  double best_test = 0, final_test = 0, epoch_seconds = 0, epochs = 0;
-  arma::uword parameters = 0;
-};
-
 // The VGG-style stack of the lab (two blocks of two 3x3 convolutions, each block closed by 2x2
 // max pooling, then one dense layer); the report's assignment stack is larger (README.md).
 const char* default_stack = "c16-c16-p-c32-c32-p-128";
+
+std::string signed_points(double difference) {
+  return (difference >= 0 ? "+" : "") + text::fixed(100.0 * difference, 2) + " points";
+}
 
 }  // namespace
 
@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   lab::LabOptions options;
   options.name = "lab-cnn";
   lab::add_options(app, options);
+  lab::add_sweep_options(app, options);
   std::string cifar, stack = default_stack;
   arma::uword train_size = 0, validation_size = 0, test_size = 0, batch = 32;
   int epochs = 0;
@@ -98,107 +99,121 @@ int main(int argc, char** argv) {
     const arma::uword n_validation = validation_size ? validation_size : (full ? (on_cifar ? 5000 : 10000) : 1000);
     const arma::uword n_test = test_size ? test_size : (full ? 10000 : 1000);
     std::optional<lab::MnistSets> sets;
-    if (on_cifar) {
-      data::Cifar10 c = data::load_cifar10(cifar);
-      // The assignment's preprocessing as we take it: subtract the training set's mean image.
-      const arma::vec mean_image = arma::mean(c.train.X, 1);
-      Rng rng(options.seed);
-      data::Splits s = data::split_train_validation_test(c.train, c.test, n_train, n_validation, rng);
-      sets = lab::MnistSets{std::move(s.train), std::move(s.validation), std::move(s.test)};
-      for (data::Dataset* d : {&sets->train, &sets->validation, &sets->test}) d->X.each_col() -= mean_image;
-    } else {
-      sets = lab::load_mnist_or_skip(options, n_train, n_validation, options.seed);
-      if (!sets) return 0;
-    }
-    if (n_test < sets->test.size()) sets->test = data::subset(sets->test, n_test);
-    std::cout << "lab-cnn (report 003, section 4): " << (full ? "full" : "quick") << " mode, results in "
-              << options.out.string() << '\n';
+    lab::Sweep sweep;
+    for (const Network* n : {&cnn, &mlp})
+      sweep.cells.push_back({n->key, {{"network", n->key}, {"data", data_name}, {"stack", stack}, {"lr", lr},
+                                      {"batch", batch}, {"epochs", base.epochs}, {"train_size", n_train},
+                                      {"validation_size", n_validation}, {"test_size", n_test}}});
+    sweep.prepare = [&] {
+      if (on_cifar) {
+        data::Cifar10 c = data::load_cifar10(cifar);
+        // The assignment's preprocessing as we take it: subtract the training set's mean image.
+        const arma::vec mean_image = arma::mean(c.train.X, 1);
+        Rng rng(options.seed);
+        data::Splits s = data::split_train_validation_test(c.train, c.test, n_train, n_validation, rng);
+        sets = lab::MnistSets{std::move(s.train), std::move(s.validation), std::move(s.test)};
+        for (data::Dataset* d : {&sets->train, &sets->validation, &sets->test}) d->X.each_col() -= mean_image;
+      } else {
+        sets = lab::load_mnist_or_skip(options, n_train, n_validation, options.seed);
+        if (!sets) return false;
+      }
+      if (n_test < sets->test.size()) sets->test = data::subset(sets->test, n_test);
+      std::cout << "lab-cnn (report 003, section 4): " << (full ? "full" : "quick") << " mode, results in "
+                << options.out.string() << '\n';
+      base.batch = std::min(batch, sets->train.size());
+      cnn.config.batch = mlp.config.batch = base.batch;
+
+      std::cout << data_name << ": " << sets->train.size() << " train, " << sets->validation.size() << " validation, "
+                << sets->test.size() << " test; Adam lr " << text::number(lr) << ", batch " << base.batch << ", "
+                << base.epochs << " epochs\n";
+      return true;
+    };
     const std::string stand_in = on_cifar ? "" : "report: CIFAR-10, ours: MNIST; ";
-    base.batch = std::min(batch, sets->train.size());
-    cnn.config.batch = mlp.config.batch = base.batch;
-
-    std::cout << data_name << ": " << sets->train.size() << " train, " << sets->validation.size() << " validation, "
-              << sets->test.size() << " test; Adam lr " << text::number(lr) << ", batch " << base.batch << ", "
-              << base.epochs << " epochs\n";
-    text::Table rt({"network", "parameters", "best test", "final test", "train (final)", "s / epoch", "outcome"});
-    std::vector<Result> done;
-    nlohmann::json runs = nlohmann::json::array();
-    for (Network* n : {&cnn, &mlp}) {
-      if (interrupt_flag()) break;
-      n->config.label = n->key;
+    auto network = [&](const std::string& key) -> Network& { return key == "cnn" ? cnn : mlp; };
+    sweep.run = [&](const lab::Cell& cell, const std::filesystem::path& folder) -> json {
+      Network& n = network(cell.id);
+      n.config.batch = std::min(batch, sets->train.size());
+      n.config.label = n.key;
       train::RunFiles files;
-      files.out = options.out / "runs" / n->key;
-      files.extra = {{"lab", options.name}, {"network", n->title}, {"data", data_name}};
+      files.out = folder;
+      files.extra = {{"lab", options.name}, {"network", n.title}, {"data", data_name}};
       // evaluated on the training and test sets only: nothing here is picked by validation
-      const train::History h = train::run(n->config, {&sets->train, nullptr, &sets->test}, files,
+      const train::History h = train::run(n.config, {&sets->train, nullptr, &sets->test}, files,
                                           &interrupt_flag(), options.progress);
-      Result r{n->key, n->title, train::to_string(h.outcome)};
+      double best_test = 0, epoch_seconds = 0;
       for (const auto& e : h.evaluations)
-        if (e.test.accuracy == e.test.accuracy) r.best_test = std::max(r.best_test, e.test.accuracy);
-      r.final_test = h.last().test.accuracy;
-      r.epochs = h.last().epoch;
-      for (double s : h.epoch_seconds) r.epoch_seconds += s / static_cast<double>(h.epoch_seconds.size());
-      r.parameters = train::build(n->config).net.parameter_count();
-      done.push_back(r);
-      rt.add_row({n->title, std::to_string(r.parameters), lab::percent(r.best_test, 2), lab::percent(r.final_test, 2),
-                  lab::percent(h.last().train.accuracy, 2), text::fixed(r.epoch_seconds, 1), r.outcome});
-      runs.push_back({{"network", n->key}, {"title", n->title}, {"config", train::to_json(n->config)},
-                      {"parameters", r.parameters}, {"seconds_per_epoch", r.epoch_seconds}, {"result", h.summary()}});
-      lab::render_or_warn(lab::history_figure("curves-" + n->key, data_name + ": " + n->title + ", accuracy and loss vs. epochs",
-                                              "runs/" + n->key + "/history.csv", false, r.outcome),
-                          options.out);
-    }
-    rt.print(std::cout);
-
-    {  // the report's claim in one figure: test accuracy of both networks against epochs
-      output::Figure f;
-      f.name = "test-accuracy";
-      f.title = data_name + ": test accuracy, CNN vs MLP (Adam, same batches)";
-      f.xlabel = "epoch";
-      f.ylabel = "test accuracy (%)";
-      f.commands = {"set key outside right top", "set xtics 1"};
-      for (const Result& r : done)
-        f.series.push_back({"runs/" + r.key + "/history.csv", "epoch", "(100*column('test_accuracy'))", r.title,
-                            "linespoints", r.key == "cnn" ? "lw 2 pt 7 ps 0.7 lc rgb '#d62728'" : "dt 2 lw 2 pt 6 ps 0.8 lc rgb '#1f77b4'",
-                            ""});
-      lab::render_or_warn(f, options.out);
-    }
-
-    lab::Comparison table("Report 003, section 4: a VGG-style CNN vs the tuned MLP, on " +
-                          (on_cifar ? data_name : "MNIST (the report's accuracies are for CIFAR-10)") + ": report vs gradlab");
-    auto find = [&](const std::string& key) -> const Result* {
-      for (const Result& r : done)
-        if (r.key == key) return &r;
-      return nullptr;
+        if (e.test.accuracy == e.test.accuracy) best_test = std::max(best_test, e.test.accuracy);
+      for (double t : h.epoch_seconds) epoch_seconds += t / static_cast<double>(h.epoch_seconds.size());
+      std::cout << "  " << n.title << ": best test " << lab::percent(best_test, 2) << ", "
+                << text::fixed(epoch_seconds, 1) << " s per epoch" << std::endl;
+      return {{"outcome", train::to_string(h.outcome)}, {"best_test", best_test},
+              {"final_test", h.last().test.accuracy}, {"final_train", h.last().train.accuracy},
+              {"epochs", h.last().epoch}, {"seconds_per_epoch", epoch_seconds},
+              {"parameters", train::build(n.config).net.parameter_count()}, {"batch", n.config.batch},
+              {"train_samples", sets->train.size()}, {"config", train::to_json(n.config)},
+              {"summary", lab::without_times(h.summary())}};
     };
-    auto acc = [](const Result* r) {
-      if (!r) return std::string("-");
-      return lab::percent(r->best_test, 2) + " (final " + lab::percent(r->final_test, 2) + ")" +
-             (r->outcome == "completed" ? "" : "; " + r->outcome + " at epoch " + text::fixed(r->epochs, 2));
+
+    sweep.merge = [&](const std::vector<lab::CellResult>& done) {
+      text::Table rt({"network", "parameters", "best test", "final test", "train (final)", "s / epoch", "outcome"});
+      for (const lab::CellResult& c : done) {
+        const json& r = c.result;
+        const std::string& title = network(c.cell.id).title;
+        rt.add_row({title, std::to_string(r["parameters"].get<arma::uword>()), lab::percent(r["best_test"], 2),
+                    lab::percent(r["final_test"], 2), lab::percent(r["final_train"], 2),
+                    text::fixed(r["seconds_per_epoch"], 1), r["outcome"]});
+        lab::render_or_warn(lab::history_figure("curves-" + c.cell.id, data_name + ": " + title + ", accuracy and loss vs. epochs",
+                                                c.file(lab::cell_history), false, r["outcome"]),
+                            options.out);
+      }
+      rt.print(std::cout);
+
+      {  // the report's claim in one figure: test accuracy of both networks against epochs
+        output::Figure f;
+        f.name = "test-accuracy";
+        f.title = data_name + ": test accuracy, CNN vs MLP (Adam, same batches)";
+        f.xlabel = "epoch";
+        f.ylabel = "test accuracy (%)";
+        f.commands = {"set key outside right top", "set xtics 1"};
+        for (const lab::CellResult& c : done)
+          f.series.push_back({c.file(lab::cell_history), "epoch", "(100*column('test_accuracy'))", network(c.cell.id).title,
+                              "linespoints", c.cell.id == "cnn" ? "lw 2 pt 7 ps 0.7 lc rgb '#d62728'" : "dt 2 lw 2 pt 6 ps 0.8 lc rgb '#1f77b4'",
+                              ""});
+        lab::render_or_warn(f, options.out);
+      }
+
+      lab::Comparison table("Report 003, section 4: a VGG-style CNN vs the tuned MLP, on " +
+                            (on_cifar ? data_name : "MNIST (the report's accuracies are for CIFAR-10)") + ": report vs gradlab");
+      auto find = [&](const std::string& key) -> const json* {
+        for (const lab::CellResult& r : done)
+          if (r.cell.id == key) return &r.result;
+        return nullptr;
+      };
+      auto acc = [](const json* r) {
+        if (!r) return std::string("-");
+        return lab::percent((*r)["best_test"], 2) + " (final " + lab::percent((*r)["final_test"], 2) + ")" +
+               ((*r)["outcome"] == "completed" ? "" : "; " + (*r)["outcome"].get<std::string>() + " at epoch " +
+                                                          text::fixed((*r)["epochs"], 2));
+      };
+      const json *c = find("cnn"), *m = find("mlp");
+      const std::string batch_used = std::to_string(done.front().result["batch"].get<arma::uword>());
+      table.add("CNN: best test accuracy", cnn.report, acc(c),
+                stand_in + stack + ", Adam " + text::number(lr) + ", batch " + batch_used + ", " +
+                    std::to_string(base.epochs) + " epochs (report: the assignment's larger stack, README.md)");
+      table.add("tuned MLP: best test accuracy", mlp.report, acc(m), stand_in + "1000-800-600-400, dropout 0.1, L2 1e-4");
+      if (c && m)
+        table.add("CNN minus MLP, best test accuracy", "+19.75 points (\"a drastic increase\")",
+                  signed_points((*c)["best_test"].get<double>() - (*m)["best_test"].get<double>()),
+                  on_cifar ? "" : "report: CIFAR-10, ours: MNIST");
+      for (const lab::CellResult& r : done)
+        table.add(network(r.cell.id).title + ": seconds per epoch", "-",
+                  text::fixed(r.result["seconds_per_epoch"], 1) + " s (" +
+                      std::to_string(r.result["train_samples"].get<arma::uword>()) + " samples)",
+                  std::to_string(r.result["parameters"].get<arma::uword>()) + " parameters");
+      table.print();
+      table.write(options.out);
+      return json{{"report", "003"}, {"data", data_name}, {"stack", stack}, {"table", table.json()}};
     };
-    const Result *c = find("cnn"), *m = find("mlp");
-    table.add("CNN: best test accuracy", cnn.report, acc(c),
-              stand_in + stack + ", Adam " + text::number(lr) + ", batch " + std::to_string(base.batch) + ", " +
-                  std::to_string(base.epochs) + " epochs (report: the assignment's larger stack, README.md)");
-    table.add("tuned MLP: best test accuracy", mlp.report, acc(m), stand_in + "1000-800-600-400, dropout 0.1, L2 1e-4");
-    if (c && m)
-      table.add("CNN minus MLP, best test accuracy", "+19.75 points (\"a drastic increase\")",
-                (c->best_test >= m->best_test ? "+" : "") + text::fixed(100.0 * (c->best_test - m->best_test), 2) +
-                    " points",
-                on_cifar ? "" : "report: CIFAR-10, ours: MNIST");
-    for (const Result* r : {c, m})
-      if (r)
-        table.add(r->title + ": seconds per epoch", "-",
-                  text::fixed(r->epoch_seconds, 1) + " s (" + std::to_string(sets->train.size()) + " samples)",
-                  std::to_string(r->parameters) + " parameters");
-    table.print();
-    table.write(options.out);
-    lab::write_summary(options, {{"report", "003"}, {"data", data_name}, {"stack", stack}, {"table", table.json()},
-                                 {"runs", runs}});
-    if (interrupt_flag()) {
-      std::cout << "interrupted: the finished runs are in " << options.out.string() << '\n';
-      return 130;
-    }
-    return 0;
+    return lab::run_sweep(options, sweep);
   });
 }
