@@ -35,16 +35,22 @@ rows=$(($(wc -l <"$out/history.csv") - 1))
 [ "$rows" -ge 2 ] || fail "the run killed after 1 s kept only $rows evaluations"
 echo "train: the run killed last kept $rows evaluations"
 
-# lab-disk, killed during its first network.
+# lab-disk, its grid's process killed while its first two cells run: each cell stops after its
+# current step as if interrupted (it learns of the death through PR_SET_PDEATHSIG), with its
+# history whole and saying so, and starts nothing more.
 [ -n "$lab" ] || { echo "lab-disk: not built, not checked"; exit 0; }
 out=$work/lab-disk
-"$lab" --quick --out "$out" >/dev/null 2>&1 &
+"$lab" --quick --jobs 2 --out "$out" >/dev/null 2>&1 &
 pid=$!
-wait_for "$out/network-A-seed-1.csv" || fail "lab-disk wrote no history after 120 s"
+cell=$out/cells/A-seed-1
+wait_for "$cell/history.csv" || fail "lab-disk wrote no history after 120 s"
 sleep 0.1
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-"$files" check-results "$out" || fail "lab-disk killed mid-way left a broken file"
-rows=$(($(wc -l <"$out/network-A-seed-1.csv") - 1))
+wait_for "$cell/cell.json" || fail "a cell of the killed grid did not end"
+"$files" check-results "$cell" || fail "lab-disk killed mid-way left a broken file"
+"$files" json-has "$cell/cell.json" status interrupted || fail "a cell of the killed grid did not stop as interrupted"
+rows=$(($(wc -l <"$cell/history.csv") - 1))
 [ "$rows" -ge 1 ] || fail "lab-disk killed mid-way kept no evaluation"
-echo "lab-disk: killed mid-way, kept $rows evaluations of network A"
+[ ! -e "$out/cells/B-seed-1" ] || fail "a cell started after the grid was killed"
+echo "lab-disk: the grid killed mid-way, its cell stopped as interrupted and kept $rows evaluations of network A"

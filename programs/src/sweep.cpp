@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,9 +97,25 @@ Child start_cell(const LabOptions& o, const Sweep& sweep, std::size_t k, const s
   std::vector<char*> argv;
   for (std::string& a : cell_args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Its own process group: Ctrl-C at the terminal reaches this process alone, which passes each
+  // press on (interrupt.hpp). The environment names this process, so that the cell stops when
+  // this process dies.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::strncmp(*e, "GRADLAB_SWEEP_PARENT=", 21) != 0) env_strings.emplace_back(*e);
+  env_strings.push_back("GRADLAB_SWEEP_PARENT=" + std::to_string(::getpid()));
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, "/proc/self/exe", &files, nullptr, argv.data(), environ);
+  const int error = posix_spawn(&pid, "/proc/self/exe", &files, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attributes);
+  if (error == 0) pass_interrupts_to(pid);
   if (error != 0)
     throw std::runtime_error("cannot start a process for cell " + sweep.cells[k].id + ": " + std::strerror(error));
   return {pid, k, std::chrono::steady_clock::now()};
@@ -122,8 +139,6 @@ void run_cells_as_processes(const LabOptions& o, const Sweep& sweep, int jobs) {
             << (o.out / "cells" / "<cell>" / "log.txt").string() << '\n';
   std::vector<Child> running;
   std::size_t next = 0, ended = 0;
-  std::chrono::steady_clock::time_point interrupted_at{};
-  bool forwarded = false;
   while (ended < sweep.cells.size()) {
     const bool stop = interrupt_flag();
     while (!stop && next < sweep.cells.size() && running.size() < static_cast<std::size_t>(jobs))
@@ -132,18 +147,12 @@ void run_cells_as_processes(const LabOptions& o, const Sweep& sweep, int jobs) {
     int wstatus = 0;
     const pid_t pid = ::waitpid(-1, &wstatus, WNOHANG);
     if (pid <= 0) {
-      // Ctrl-C reaches the cells too (one process group); a signal sent to this process alone
-      // is passed on to them after a few seconds, once.
-      if (stop && interrupted_at == std::chrono::steady_clock::time_point{}) interrupted_at = std::chrono::steady_clock::now();
-      if (stop && !forwarded && std::chrono::steady_clock::now() - interrupted_at > std::chrono::seconds(5)) {
-        for (const Child& c : running) ::kill(c.pid, SIGTERM);
-        forwarded = true;
-      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
     auto it = std::find_if(running.begin(), running.end(), [&](const Child& c) { return c.pid == pid; });
     if (it == running.end()) continue;
+    stop_passing_interrupts_to(pid);
     const Cell& c = sweep.cells[it->cell];
     ++ended;
     std::cout << read_or_empty(cell_folder(o, c) / "log.txt");
@@ -309,7 +318,13 @@ int run_sweep(const LabOptions& o, const Sweep& sweep) {
                                 std::to_string(sweep.cells.size() - 1) + " (see --list-cells)");
   interrupt_flag();  // Ctrl-C stops after the current step, here and in every cell
   if (sweep.prepare && !sweep.prepare()) return 0;  // skipped: the lab said why
-  if (o.cell >= 0) return run_cell_here(o, sweep, static_cast<std::size_t>(o.cell));
+  if (o.cell >= 0) {
+    // Started by a grid (run_cells_as_processes): stop, cleanly, when the grid's process dies.
+    if (const char* parent = std::getenv("GRADLAB_SWEEP_PARENT");
+        parent != nullptr && std::to_string(::getppid()) == parent)
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    return run_cell_here(o, sweep, static_cast<std::size_t>(o.cell));
+  }
 
   const auto start = std::chrono::steady_clock::now();
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

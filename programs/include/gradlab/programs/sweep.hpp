@@ -18,7 +18,9 @@
 // cells, and a cell's numbers do not depend on how the grid ran (OpenBLAS's sums change order
 // with its thread count, in the last bits).
 // A cell that failed or never finished (killed) is named, the others are merged, and the exit
-// status is 1; an interrupted grid (Ctrl-C) merges what finished and exits 130.
+// status is 1. Ctrl-C (or SIGTERM) stops the running cells after their current step and starts
+// no more; what ran is merged and the exit status is 130. The cells of a grid whose process is
+// killed stop as if interrupted.
 #include "gradlab/programs/lab.hpp"
 
 #include <nlohmann/json.hpp>
