@@ -137,12 +137,17 @@ void run_cells_as_processes(const LabOptions& o, const Sweep& sweep, int jobs) {
   std::cout << o.name << ": " << sweep.cells.size() << " cells, " << jobs << " at a time on " << cores
             << " cores (" << blas_threads << " BLAS thread" << (blas_threads > 1 ? "s" : "") << " each); each cell's output in "
             << (o.out / "cells" / "<cell>" / "log.txt").string() << '\n';
+  // The costliest cells first (ties in the grid's order).
+  std::vector<std::size_t> order(sweep.cells.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sweep.cells[a].cost > sweep.cells[b].cost; });
   std::vector<Child> running;
   std::size_t next = 0, ended = 0;
   while (ended < sweep.cells.size()) {
     const bool stop = interrupt_flag();
     while (!stop && next < sweep.cells.size() && running.size() < static_cast<std::size_t>(jobs))
-      running.push_back(start_cell(o, sweep, next++, args));
+      running.push_back(start_cell(o, sweep, order[next++], args));
     if (running.empty()) break;  // interrupted: no more cells start
     int wstatus = 0;
     const pid_t pid = ::waitpid(-1, &wstatus, WNOHANG);

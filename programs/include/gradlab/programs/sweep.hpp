@@ -35,6 +35,9 @@ namespace gradlab::lab {
 struct Cell {
   std::string id;          // its folder's name, unique in the grid: "lr0.01-m0.9-seed-1"
   nlohmann::json settings;  // what the lab needs to run it, and what must match to merge it
+  // Its expected cost against the grid's other cells: with --jobs N the costliest start first,
+  // so that a long cell does not run alone at the end (the merge keeps the grid's order).
+  double cost = 1.0;
 };
 
 // A finished cell as the merge sees it.
