@@ -10,6 +10,7 @@
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <stdexcept>
 
 using namespace gradlab;
 
@@ -47,6 +48,14 @@ Features fourier_features(arma::uword D, double sigma, Rng& rng) {
   f.Omega = random_normal(D, 2, rng) / sigma;                   // rows ~ N(0, I / sigma^2)
   f.phase = random_uniform(D, 1, rng, 0.0, 2.0 * std::numbers::pi);
   return f;
+}
+
+Features feature_map(const std::string& key, std::uint64_t seed) {
+  if (key == "raw") return raw_features();
+  if (key == "radius") return radius_features();
+  if (key != "fourier") throw std::invalid_argument("no feature map '" + key + "'");
+  Rng rng(seed + 2000);
+  return fourier_features(fourier_count, fourier_sigma, rng);
 }
 
 arma::mat svm_scores(const Svm& svm, const arma::mat& X) {

@@ -14,6 +14,7 @@
 
 #include <armadillo>
 
+#include <cstdint>
 #include <string>
 
 namespace lab_circle {
@@ -39,6 +40,13 @@ struct Features {
 Features raw_features();
 Features radius_features();
 Features fourier_features(arma::uword D, double sigma, gradlab::Rng& rng);
+
+// The lab's feature map named key ("raw", "radius", "fourier") for one seed: the random Fourier
+// features, fourier_count of them at sigma fourier_sigma, are drawn from seed + 2000, so the
+// run of a seed and the merge that checks its SVM see the same map.
+inline constexpr arma::uword fourier_count = 100;
+inline constexpr double fourier_sigma = 0.5;
+Features feature_map(const std::string& key, std::uint64_t seed);
 
 struct Svm {
   Features phi;
