@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace gradlab::fast {
 
@@ -79,11 +80,17 @@ arma::mat im2col_images(const arma::mat& X, arma::uword first, arma::uword end,
   return patches;
 }
 
-// Images per chunk: the chunk's patches about 2 MB (262144 numbers), so that im2col, the
-// products and col2im work on memory the caches hold (one image's patches at least).
-arma::uword chunk_images(const ops::ImageShape& in, const ops::ImageShape& out, const ops::Conv2dOptions& o) {
-  const double per_image = static_cast<double>(out.height * out.width * in.channels * o.kernel_h * o.kernel_w);
-  return std::max<arma::uword>(1, static_cast<arma::uword>(262144.0 / per_image));
+// One image's windows (P x Q) into `patches`, the taps on padding zero.
+void im2col_one(const double* x, const ops::ImageShape& in, const ops::ImageShape& out,
+                const ops::Conv2dOptions& o, arma::mat& patches) {
+  if (o.padding > 0) patches.zeros();
+  im2col_image(x, in, out, o, patches, 0);
+}
+
+// Image n's column of a batch (C*H*W or K*Ho*Wo numbers) as the P x K matrix whose column k is
+// kernel k's P outputs: the layout of Y (ops/image.hpp) is already the product's.
+arma::mat as_positions(const arma::mat& batch, arma::uword n, arma::uword P, arma::uword K) {
+  return arma::mat(const_cast<double*>(batch.colptr(n)), P, K, false, true);
 }
 
 }  // namespace
@@ -103,21 +110,20 @@ arma::mat conv2d_forward(const arma::mat& X, const ops::ImageShape& in, const ar
     return "W is " + shape_of(W) + " but b has " + std::to_string(b.n_elem) +
            " entries (one per kernel, a row of W)";
   });
-  const arma::uword K = W.n_rows, P = out.height * out.width, B = X.n_cols;
-  const arma::uword chunk = chunk_images(in, out, o);
-  arma::mat Y(out.size(), B);
-  for (arma::uword first = 0; first < B; first += chunk) {
-    const arma::uword end = std::min(B, first + chunk);
-    const arma::mat Z = im2col_images(X, first, end, in, out, o) * W.t();  // (P*m) x K, one GEMM
-    // Y[k*P + p, n] = Z(p + P*m, k) + b[k]: P contiguous numbers per kernel and image
-    for (arma::uword n = first; n < end; ++n)
-      for (arma::uword k = 0; k < K; ++k) {
-        const double* z = Z.colptr(k) + P * (n - first);
-        double* y = Y.colptr(n) + k * P;
-        const double bias = b[k];
-        for (arma::uword p = 0; p < P; ++p) y[p] = z[p] + bias;
-      }
-  }
+  const arma::uword K = W.n_rows, Q = W.n_cols, P = out.height * out.width, B = X.n_cols;
+  arma::mat Y(out.size(), B, arma::fill::none);
+  const arma::rowvec bias = b.t();
+  // Image by image, its windows in the cache: Y_n = patches_n W^T (one GEMM, P x K, written in
+  // place), then the bias; the images are independent, one slice of them per thread.
+  parallel::for_slices(B, static_cast<double>(P * Q * B), [&](arma::uword first, arma::uword end) {
+    arma::mat patches(P, Q, arma::fill::none);
+    for (arma::uword n = first; n < end; ++n) {
+      im2col_one(X.colptr(n), in, out, o, patches);
+      arma::mat Yn = as_positions(Y, n, P, K);
+      Yn = patches * W.t();
+      Yn.each_row() += bias;
+    }
+  });
   return Y;
 }
 
@@ -129,26 +135,32 @@ ops::Conv2dGrads conv2d_backward(const arma::mat& dY, const arma::mat& X, const 
            std::to_string(out.size()) + "x" + std::to_string(X.n_cols) + " (outputs " +
            ops::to_string(out) + " per image)";
   });
-  const arma::uword K = W.n_rows, P = out.height * out.width, B = X.n_cols;
-  const arma::uword chunk = chunk_images(in, out, o);
+  const arma::uword K = W.n_rows, Q = W.n_cols, P = out.height * out.width, B = X.n_cols;
   ops::Conv2dGrads g;
-  g.dW.zeros(arma::size(W));
-  g.db.zeros(K);
   g.dX.zeros(X.n_rows, B);
-  for (arma::uword first = 0; first < B; first += chunk) {
-    const arma::uword end = std::min(B, first + chunk);
-    // dZ(p + P*m, k) = dY[k*P + p, n]: dY in the arrangement of the forward's product
-    arma::mat dZ(P * (end - first), K);
-    for (arma::uword n = first; n < end; ++n)
-      for (arma::uword k = 0; k < K; ++k)
-        std::memcpy(dZ.colptr(k) + P * (n - first), dY.colptr(n) + k * P, P * sizeof(double));
-    g.db += arma::sum(dZ, 0).t();                                // every position of every image
-    g.dW += dZ.t() * im2col_images(X, first, end, in, out, o);  // K x Q: positions and images
-    const arma::mat dpatches = dZ * W;                          // (P*m) x Q
-    // col2im: each tap's gradient added to the entry it read (windows overlap: entries add)
-    parallel::for_slices(end - first, static_cast<double>(dpatches.n_elem), [&](arma::uword a, arma::uword z) {
-      for (arma::uword m = a; m < z; ++m) col2im_image(dpatches, in, out, o, m, g.dX.colptr(first + m));
-    });
+  // Image by image, dZ_n = dY's column n as P x K (no copy):
+  //   db += column sums of dZ_n,  dW += dZ_n^T patches_n,  dX_n = col2im(dZ_n W).
+  // One slice of images per thread, each with its own dW and db, added in slice order.
+  const int slices = parallel::threads_for(static_cast<double>(P * Q * B));
+  std::vector<arma::mat> dW(static_cast<std::size_t>(slices), arma::mat(K, Q, arma::fill::zeros));
+  std::vector<arma::rowvec> db(static_cast<std::size_t>(slices), arma::rowvec(K, arma::fill::zeros));
+  parallel::for_numbered_slices(B, slices, [&](int s, arma::uword first, arma::uword end) {
+    arma::mat patches(P, Q, arma::fill::none), dpatches(P, Q, arma::fill::none);
+    arma::mat& dW_s = dW[static_cast<std::size_t>(s)];
+    for (arma::uword n = first; n < end; ++n) {
+      const arma::mat dZ = as_positions(dY, n, P, K);
+      im2col_one(X.colptr(n), in, out, o, patches);
+      db[static_cast<std::size_t>(s)] += arma::sum(dZ, 0);        // every position
+      dW_s += dZ.t() * patches;                                     // K x Q: the positions' sum
+      dpatches = dZ * W;                                            // P x Q
+      col2im_image(dpatches, in, out, o, 0, g.dX.colptr(n));       // windows overlap: entries add
+    }
+  });
+  g.dW = std::move(dW[0]);
+  g.db = db[0].t();
+  for (std::size_t s = 1; s < dW.size(); ++s) {
+    g.dW += dW[s];
+    g.db += db[s].t();
   }
   return g;
 }

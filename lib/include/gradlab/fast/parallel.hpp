@@ -24,21 +24,30 @@ inline constexpr double parallel_numbers = 16384;
 // OpenMP's threads and numbers >= parallel_numbers, else 1.
 int threads_for(double numbers);
 
-// Runs loop(begin, end) over [0, items) in one contiguous slice per thread (threads_for(numbers)
-// of them; numbers: what the loop touches, e.g. a matrix's n_elem when items are its columns).
-// With one thread it is the plain call loop(0, items).
+// Runs loop(slice, begin, end) over [0, items) in `slices` contiguous slices (threads_for(numbers)
+// for a loop over `numbers` numbers), slice 0, 1, ... in the order of their items, each on a
+// thread of its own: for a loop that keeps one partial result per slice and adds them in slice
+// order afterwards.
 template <class Loop>
-void for_slices(arma::uword items, double numbers, Loop&& loop) {
-  const int slices = threads_for(numbers);
-  if (slices == 1) {
-    loop(arma::uword{0}, items);
+void for_numbered_slices(arma::uword items, int slices, Loop&& loop) {
+  if (slices <= 1) {
+    loop(0, arma::uword{0}, items);
     return;
   }
 #pragma omp parallel for num_threads(slices) schedule(static, 1)
   for (int s = 0; s < slices; ++s) {
     const arma::uword part = static_cast<arma::uword>(s);
-    loop(items * part / slices, items * (part + 1) / slices);
+    loop(s, items * part / slices, items * (part + 1) / slices);
   }
+}
+
+// Runs loop(begin, end) over [0, items) in one contiguous slice per thread (threads_for(numbers)
+// of them; numbers: what the loop touches, e.g. a matrix's n_elem when items are its columns).
+// With one thread it is the plain call loop(0, items).
+template <class Loop>
+void for_slices(arma::uword items, double numbers, Loop&& loop) {
+  for_numbered_slices(items, threads_for(numbers),
+                      [&](int, arma::uword begin, arma::uword end) { loop(begin, end); });
 }
 
 }  // namespace gradlab::fast::parallel
