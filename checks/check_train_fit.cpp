@@ -6,6 +6,7 @@
 #include "gradlab/nn/mlp.hpp"
 #include "gradlab/optim/schedule.hpp"
 #include "gradlab/optim/sgd.hpp"
+#include "gradlab/train/metrics.hpp"
 #include "gradlab/train/run.hpp"
 #include "gradlab/train/trainer.hpp"
 
@@ -153,6 +154,32 @@ TEST_CASE("fit: k evaluations per epoch land at fractional epochs j/k, after the
   const train::History h = m.fit(train_set, o);
   REQUIRE(h.evaluations.size() == 5);
   for (int i = 0; i < 5; ++i) CHECK(h.evaluations[i].epoch == Approx(0.2 * (i + 1)).epsilon(1e-12));
+}
+
+TEST_CASE("fit: evaluate_at_start adds an evaluation at epoch 0, before the first step, of the untrained net",
+          "[train]") {
+  const data::Dataset train_set = disk(100, 5);
+  train::TrainOptions o;
+  o.epochs = 2;
+  o.batch_size = 10;
+  o.evals_per_epoch = 2;
+  const train::History plain = Small(1, 0.05).fit(train_set, o);
+  o.evaluate_at_start = true;
+  Small m(1, 0.05);
+  const double loss_before = [&] {
+    Small fresh(1, 0.05);
+    return train::evaluate(fresh.net, fresh.loss, train_set).loss;
+  }();
+  const train::History h = m.fit(train_set, o);
+  REQUIRE(h.evaluations.size() == plain.evaluations.size() + 1);
+  CHECK(h.evaluations.front().epoch == 0.0);
+  CHECK(h.evaluations.front().step == 0);
+  CHECK(h.evaluations.front().train.loss == loss_before);
+  // The rest is the run without it, number for number: the evaluation takes no step.
+  for (std::size_t i = 0; i < plain.evaluations.size(); ++i) {
+    CHECK(h.evaluations[i + 1].step == plain.evaluations[i].step);
+    CHECK(h.evaluations[i + 1].train.loss == plain.evaluations[i].train.loss);
+  }
 }
 
 TEST_CASE("fit: the schedule sets the optimiser's rate before every round (report 002's halve rule)",

@@ -296,7 +296,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
   Figure multiple = figure("training_flop_multiple",
                            "Training step time as a multiple of its FLOP-bound time",
                            "batch size", "step time / FLOP-bound time", true, true,
-                           {"set key right top", "set format y '%g'"});
+                           {"set key outside right top", "set format y '%g'"});
   const int most = fast::blas::available_threads();
   std::vector<std::string> below_bound;  // rows whose step beat their FLOP bound
   Csv bound_table({"network", "batch", "threads", "step", "its products, again",
@@ -447,7 +447,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
     wide.write(dir / data);
     Figure samples = figure("training_samples_" + short_arch(arch),
                             "Training throughput, " + arch + " (float64 unless marked)",
-                            "batch size", "samples per second", true, true, {"set key left top"});
+                            "batch size", "samples per second", true, true, {"set key outside right top"});
     samples.series.push_back(series(data, "batch", "gradlab", "gradlab (thread policy)", "linespoints", "lw 2"));
     samples.series.push_back(series(data, "batch", "gradlab_1_thread", "gradlab, 1 thread", "linespoints", "dt 2"));
     if (most >= 2)

@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
     base.optimizer = "adam";
     base.lr = lr;
     base.epochs = epochs ? epochs : (full ? 3 : 2);
-    base.evals_per_epoch = full ? 2 : 3;
+    base.evals_per_epoch = full ? 2 : 4;
+    base.evaluate_at_start = !full;  // a quick run's curves from epoch 0
     base.train_eval_limit = 1000;  // training metrics on 1,000 samples
     base.seed = options.seed;
     Network cnn{"cnn", "CNN " + stack, base, "78.05%"};
@@ -163,7 +164,8 @@ int main(int argc, char** argv) {
                     lab::percent(r["final_test"], 2), lab::percent(r["final_train"], 2),
                     text::fixed(r["seconds_per_epoch"], 1), r["outcome"]});
         lab::render_or_warn(lab::history_figure("curves-" + c.cell.id, data_name + ": " + title + ", accuracy and loss vs. epochs",
-                                                c.file(lab::cell_history), false, r["outcome"]),
+                                                c.file(lab::cell_history), false, r["outcome"], "cross-entropy",
+                                                r["config"]["epochs"].get<int>()),
                             options.out);
       }
       rt.print(std::cout);

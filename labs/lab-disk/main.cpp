@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
           lab::render_or_warn(lab::history_figure("curves-" + net.key, "Network " + net.key + ": " + net.title + " (seed " +
                                                       std::to_string(options.seed) + ")",
                                                   cell.file(lab::cell_history), false, cell.result["outcome"],
-                                                  net.config.loss),
+                                                  net.config.loss, net.config.epochs),
                               options.out);
           output::Figure f;
           f.name = "boundary-" + net.key;

@@ -171,11 +171,13 @@ void report_linear(const std::vector<Result>& grid, const Context& c, lab::Compa
     v.series.push_back({r.csv, "epoch", "(100*column('validation_accuracy'))", name, "linespoints",
                         (r.decay ? "lw 1.5 dt 2 pt 7 ps 0.6 lc rgb " : "lw 5 pt 6 ps 1.8 lc rgb ") + colour, ""});
   }
+  lab::epoch_axis(v, picked->config["epochs"].get<int>());
   lab::render_or_warn(v, c.options.out);
 
   lab::render_or_warn(lab::history_figure("linear-picked", "Softmax regression, the model picked on validation (" +
                                                                 picked->key + ")",
-                                          "history.csv", true, picked->outcome),
+                                          "history.csv", true, picked->outcome, "cross-entropy",
+                                          picked->config["epochs"].get<int>()),
                       c.options.out);
 }
 
@@ -231,7 +233,7 @@ void report_deep(const std::vector<Result>& deep, const Context& c, lab::Compari
               {"deep.csv", "hidden_size", "(98.0)", "report: best 98% (2 x 100)", "lines", "dt 2 lw 2 lc rgb '#ff7f0e'", ""}};
   lab::render_or_warn(f, c.options.out);
   lab::render_or_warn(lab::history_figure("deep-picked", "Deep model picked on validation (" + best->key + ")",
-                                          best->csv, true, best->outcome),
+                                          best->csv, true, best->outcome, "cross-entropy", best->config["epochs"].get<int>()),
                       c.options.out);
 }
 

@@ -32,7 +32,7 @@ namespace {
 
 std::string number(double value) { return text::number(value); }
 
-std::vector<Experiment> experiments(arma::uword batch, int epochs) {
+std::vector<Experiment> experiments(arma::uword batch, int epochs, bool quick) {
   train::RunConfig base;
   base.arch = {784, 100, 100, 10};
   base.activation = "relu";
@@ -41,6 +41,9 @@ std::vector<Experiment> experiments(arma::uword batch, int epochs) {
   base.optimizer = "sgd";
   base.batch = batch;
   base.epochs = epochs;
+  // A quick run's few epochs drawn from epoch 0, four points an epoch; a full run once an epoch.
+  base.evals_per_epoch = quick ? 4 : 1;
+  base.evaluate_at_start = quick;
   // The report's figures in its order: Figs. 3-8 alternate the two rates at each momentum.
   struct Pair {
     double lr, momentum;
@@ -95,7 +98,7 @@ int main(int argc, char** argv) {
     if (epochs == 0) epochs = options.full ? 20 : 3;
     std::vector<Experiment> list;
     {
-      const std::vector<Experiment> all = experiments(batch, epochs);
+      const std::vector<Experiment> all = experiments(batch, epochs, !options.full);
       std::vector<std::string> names;
       for (const Experiment& e : all) names.push_back(e.key);
       for (std::size_t k : lab::choose(names, only, "--runs")) list.push_back(all[k]);
@@ -169,7 +172,7 @@ int main(int argc, char** argv) {
         if (first == nullptr) continue;
         const std::string csv = first->file(lab::cell_history), outcome = first->result["reading"]["outcome"];
         lab::render_or_warn(lab::history_figure("accuracy-loss-" + r.experiment->key, r.experiment->title, csv, true,
-                                                outcome),
+                                                outcome, "cross-entropy", epochs),
                             options.out);
         const train::RunConfig& c = r.experiment->config;
         if (r.experiment->key != "deep")
@@ -180,10 +183,10 @@ int main(int argc, char** argv) {
       const std::string grid = ", 784-100-100-10, learning rate x momentum (seed " + std::to_string(options.seed) + ")";
       if (!curves.empty()) {
         lab::render_or_warn(lab::curves_figure("overview-test-accuracy", "Test accuracy vs. epochs" + grid,
-                                               "test accuracy (%)", "test_accuracy", curves, true),
+                                               "test accuracy (%)", "test_accuracy", curves, true, epochs),
                             options.out);
         lab::render_or_warn(lab::curves_figure("overview-test-loss", "Test loss vs. epochs" + grid,
-                                               "test loss (cross-entropy, nats)", "test_loss", curves, false),
+                                               "test loss (cross-entropy, nats)", "test_loss", curves, false, epochs),
                             options.out);
       }
 

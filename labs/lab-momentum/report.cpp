@@ -31,6 +31,8 @@ json read(const train::History& h) {
           {"best_validation_epoch", best.epoch}, {"test_loss_min", loss_min},
           {"test_loss_min_epoch", loss_min_epoch}, {"test_loss_final", last.test.loss},
           {"test_acc_drops", drops}, {"epochs_evaluated", h.evaluations.size() - 1},
+          // "of 12 evaluations" for a quick run evaluated four times an epoch from epoch 0
+          {"unit", h.evaluations.size() > 1 && h.evaluations[0].epoch == 0.0 ? "evaluations" : "epochs"},
           {"outcome", train::to_string(h.outcome)}, {"note", h.note}};
 }
 
@@ -59,7 +61,7 @@ lab::Comparison comparison(const std::vector<Runs>& results, const lab::LabOptio
     std::string note = "test loss lowest at epoch " + number(f["test_loss_min_epoch"]) + " (" +
                        text::fixed(f["test_loss_min"], 4) + "), last " + text::fixed(f["test_loss_final"], 4) +
                        "; test accuracy fell in " + std::to_string(f["test_acc_drops"].get<int>()) + " of " +
-                       std::to_string(f["epochs_evaluated"].get<int>()) + " epochs";
+                       std::to_string(f["epochs_evaluated"].get<int>()) + " " + f.value("unit", "epochs");
     if (diverged > 0)
       note = "DIVERGED in " + std::to_string(diverged) + " seed(s): " + f["note"].get<std::string>() + "; " + note;
     if (f["outcome"] == "interrupted") note = "interrupted: " + f["note"].get<std::string>() + "; " + note;

@@ -55,7 +55,9 @@ void write_experiment(const Experiment& e, const std::vector<double>& steps, con
   f.logx = f.logy = true;
   f.width = 960;
   f.height = 700;
-  f.commands = {"set key below maxrows 5 width -4", "set xrange [1e-14:1e-1]",
+  // The legend in rows under the x label, clear of it and of the data.
+  f.commands = {"set bmargin 10", "set key at screen 0.5,0.01 center bottom horizontal maxrows 5 spacing 1.1",
+                "set xrange [1e-14:1e-1]",
                 e.precision == "float" ? "set yrange [1e-10:10]" : "set yrange [1e-17:10]"};
   const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
   const char* guide_names[] = {"slope 1 (h)", "slope 2 (h^2)", "slope 4 (h^4)", "slope 2 (h^2) complex step"};
@@ -101,7 +103,9 @@ void write_taylor_figure(const std::vector<TaylorCase>& cases, const std::vector
     const double h = reports[0].points[i].h;
     std::vector<double> row{h};
     for (const auto& r : reports) row.push_back(r.points[i].remainder > 0 ? r.points[i].remainder : 1e-18);
-    row.push_back(1e-2 * h);
+    // The guides clear of the curves: slope 1 above the wrong gradients' remainders (about h),
+    // slope 2 below the right ones' (about h^2 / 10).
+    row.push_back(5.0 * h);
     row.push_back(1e-2 * h * h);
     taylor_csv.add_row(row);
   }
@@ -114,7 +118,8 @@ void write_taylor_figure(const std::vector<TaylorCase>& cases, const std::vector
   tf.logx = tf.logy = true;
   tf.width = 960;
   tf.height = 700;
-  tf.commands = {"set key below maxrows 3 width -4", "set yrange [1e-18:1]"};
+  tf.commands = {"set bmargin 8", "set key at screen 0.5,0.01 center bottom horizontal maxrows 3 spacing 1.1",
+                 "set yrange [1e-18:1]"};
   const char* colours[] = {"#1f77b4", "#1f77b4", "#d62728", "#d62728"};
   for (std::size_t k = 0; k < cases.size(); ++k) {
     const check::TaylorResult& r = reports[k];

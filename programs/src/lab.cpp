@@ -210,7 +210,7 @@ std::string mean_std(const std::vector<double>& values, bool as_percent, int dec
 
 output::Figure history_figure(const std::string& name, const std::string& title, const std::string& csv,
                               bool with_validation, const std::string& outcome,
-                              const std::string& loss_name) {
+                              const std::string& loss_name, int epochs) {
   output::Figure f;
   f.name = name;
   f.title = outcome == "completed" ? title : title + " (" + outcome + ")";
@@ -236,11 +236,13 @@ output::Figure history_figure(const std::string& name, const std::string& title,
   }
   if (outcome == "diverged")
     f.commands.push_back("set label 1 'DIVERGED: the loss became non-finite' at graph 0.5,0.5 center tc rgb 'red' font ',14'");
+  epoch_axis(f, epochs);
   return f;
 }
 
 output::Figure curves_figure(const std::string& name, const std::string& title, const std::string& ylabel,
-                             const std::string& column, const std::vector<Curve>& curves, bool as_percent) {
+                             const std::string& column, const std::vector<Curve>& curves, bool as_percent,
+                             int epochs) {
   static const char* const colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf"};
   output::Figure f;
   f.name = name;
@@ -255,7 +257,14 @@ output::Figure curves_figure(const std::string& name, const std::string& title, 
                         "lw 2 pt 7 ps 0.6 lc rgb '" + std::string(colours[i % std::size(colours)]) + "'" +
                             (curves[i].dashed ? " dt 2" : ""),
                         ""});
+  epoch_axis(f, epochs);
   return f;
+}
+
+void epoch_axis(output::Figure& f, int epochs) {
+  if (epochs <= 0) return;
+  f.commands.push_back("set xrange [0:" + std::to_string(epochs) + "]");
+  if (epochs <= 20) f.commands.push_back("set xtics 1");
 }
 
 std::vector<std::size_t> choose(const std::vector<std::string>& names, const std::string& chosen,

@@ -43,7 +43,8 @@ std::string gnuplot_script(const Figure& f, const std::string& png_path,
   if (!f.y2label.empty()) s += "set y2label " + gnuplot_quote(f.y2label) + " noenhanced\nset y2tics\nset ytics nomirror\n";
   if (f.logx) s += "set logscale x\nset format x '10^{%L}'\n";
   if (f.logy) s += "set logscale y\nset format y '10^{%L}'\n";
-  s += "set grid lc rgb '#dddddd'\nset key noenhanced\n";
+  // The legend outside the plot, on its right, unless a command places it: it never hides data.
+  s += "set grid lc rgb '#dddddd'\nset key outside right top noenhanced\n";
   for (const std::string& c : f.commands) s += c + "\n";
   std::string plot = "plot ";
   for (std::size_t i = 0; i < f.series.size(); ++i) {

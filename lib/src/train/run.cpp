@@ -81,6 +81,7 @@ nlohmann::json to_json(const RunConfig& c) {
                       {"epochs", c.epochs},
                       {"evals_per_epoch", c.evals_per_epoch},
                       {"seed", c.seed}};
+  if (c.evaluate_at_start) j["evaluate_at_start"] = true;
   if (!c.cnn.empty()) {
     j["cnn"] = c.cnn;
     j["image"] = ops::to_string(c.image);
@@ -131,6 +132,7 @@ History run(const RunConfig& c, const Sets& sets, const RunFiles& files,
   o.epochs = c.epochs;
   o.batch_size = c.batch;
   o.evals_per_epoch = c.evals_per_epoch;
+  o.evaluate_at_start = c.evaluate_at_start;
   o.seed = c.seed;
   o.schedule = m.schedule.get();
   o.schedule_per_evaluation = c.schedule_per_evaluation;

@@ -142,6 +142,7 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
   };
 
   set_rate();
+  if (o.evaluate_at_start) evaluate_all(0.0);
   data::Batch batch;
   for (int epoch = 0; epoch < o.epochs && history.outcome == Outcome::completed; ++epoch) {
     const auto epoch_start = Clock::now();

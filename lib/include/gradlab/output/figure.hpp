@@ -25,7 +25,9 @@ struct Figure {
   std::string y2label;   // when some series use axes x1y2
   bool logx = false, logy = false;
   std::vector<Series> series;
-  std::vector<std::string> commands;  // extra gnuplot commands before plot (labels, key, ranges)
+  // Extra gnuplot commands before plot (labels, ranges); the legend is outside the plot on the
+  // right unless a command moves it.
+  std::vector<std::string> commands;
   int width = 900, height = 560;
 };
 

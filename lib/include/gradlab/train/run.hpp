@@ -39,6 +39,7 @@ struct RunConfig {
   arma::uword batch = 64;
   int epochs = 1;
   int evals_per_epoch = 1;
+  bool evaluate_at_start = false;   // also evaluate at epoch 0, before the first step
   arma::uword train_eval_limit = 0;
   std::uint64_t seed = 1;           // initial weights, dropout masks, batch order
   std::string label;                // shown on the progress line

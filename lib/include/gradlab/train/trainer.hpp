@@ -28,6 +28,8 @@ struct TrainOptions {
   int epochs = 1;                 // >= 1
   arma::uword batch_size = 64;    // 1 (online SGD) .. the training set's size (full batch)
   int evals_per_epoch = 1;        // >= 1; report 002 evaluates 5 times per epoch
+  // Also evaluate at epoch 0, before the first step, so that the curves start where training does.
+  bool evaluate_at_start = false;
   std::uint64_t seed = 1;         // the batches' shuffling
   // Sets the rate before each round; a round is an epoch, or with schedule_per_evaluation the
   // interval between two evaluations (report 002's "rounds"). The schedule sees the training

@@ -110,10 +110,12 @@ std::string percent(double fraction, int decimals = 1);
 // are marked in the title. The accuracy axis fits the curves (a run between 95% and 100% is not
 // squashed against a 0-100 axis); the loss axis is logarithmic and names the loss (loss_name:
 // "cross-entropy" or "mse").
+// epochs > 0: the x axis runs from 0 to that many epochs, with a tick at every whole epoch up
+// to 20 of them.
 output::Figure history_figure(const std::string& name, const std::string& title,
                               const std::string& csv = "history.csv", bool with_validation = false,
                               const std::string& outcome = "completed",
-                              const std::string& loss_name = "cross-entropy");
+                              const std::string& loss_name = "cross-entropy", int epochs = 0);
 
 // One curve per run on one figure: a column of each run's history against the epoch (a
 // diverged run's last, non-finite row left out), each in a colour of its own, dashed when asked,
@@ -123,7 +125,12 @@ struct Curve {
   bool dashed = false;
 };
 output::Figure curves_figure(const std::string& name, const std::string& title, const std::string& ylabel,
-                             const std::string& column, const std::vector<Curve>& curves, bool percent);
+                             const std::string& column, const std::vector<Curve>& curves, bool percent,
+                             int epochs = 0);
+
+// The epoch axis of a figure: from 0 to `epochs`, a tick at every whole epoch up to 20 of them
+// (gnuplot's own ticks fall on half epochs for short runs); nothing for epochs <= 0.
+void epoch_axis(output::Figure& figure, int epochs);
 
 // The names chosen with an option such as --runs "a,b" among a lab's names, as indices in the
 // order given; all of them when `chosen` is empty. Throws std::invalid_argument naming the option
