@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check_page.py PAGE [--chromium PATH] [--timeout SECONDS]
+"""check_page.py PAGE [--chromium PATH] [--timeout SECONDS] [--screenshot FILE [--at ID]]
 
 Loads a results page (out/index.html, as make-index writes it) in headless Chromium and checks
 what a reader would see:
@@ -7,7 +7,9 @@ what a reader would see:
   - no table has a row with more cells than its header row;
   - every lab of the run has its section: the labs that run.json beside the page lists, and
     every lab-* folder beside it.
-Prints one line per problem, naming the page, and a closing verdict line.
+Prints one line per problem, naming the page, and a closing verdict line. With --screenshot, also
+saves what a 1280 x 1000 window shows as a PNG: the top of the page, or the section with id ID
+(--at lab-bug-gallery) scrolled to the top of the window.
 
 Exit status: 0 when the page passes, 1 when it has a problem, 2 on bad usage or when the page
 cannot be loaded, 77 when no Chromium is found (the test suite reads 77 as "skipped").
@@ -17,6 +19,7 @@ so nothing beyond Python's standard library is needed and no port is opened; it 
 as root (--no-sandbox). Run it with the system's Python (/usr/bin/python3).
 """
 import argparse
+import base64
 import fcntl
 import json
 import os
@@ -167,7 +170,7 @@ class Browser:
                 pass
 
 
-def load_and_check(chromium, page, timeout):
+def load_and_check(chromium, page, timeout, screenshot=None, at=None):
     with tempfile.TemporaryDirectory(prefix="check-page-") as profile:
         browser = Browser(chromium, profile, time.monotonic() + timeout)
         try:
@@ -182,9 +185,31 @@ def load_and_check(chromium, page, timeout):
                                                        "returnByValue": True}, session=session)
             if "exceptionDetails" in result:
                 raise RuntimeError("the check's script failed: " + json.dumps(result["exceptionDetails"])[:400])
+            if screenshot:
+                take_screenshot(browser, session, Path(screenshot), at)
             return result["result"]["value"]
         finally:
             browser.close()
+
+
+def take_screenshot(browser, session, file, at):
+    """What a 1280 x 1000 window shows, the section `at` (an id) at its top, saved whole as a PNG."""
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    target = json.dumps(at) if at else "null"
+    found = browser.call("Runtime.evaluate", {"expression": f"""
+        (() => {{ const id = {target};
+                  if (id === null) {{ window.scrollTo(0, 0); return true; }}
+                  const e = document.getElementById(id);
+                  if (!e) return false;
+                  e.scrollIntoView({{block: 'start'}});
+                  return true; }})()""", "returnByValue": True}, session=session)
+    if not found["result"]["value"]:
+        raise RuntimeError(f"--at {at}: the page has no element with that id")
+    shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+    part = file.with_name(file.name + ".part")
+    part.write_bytes(base64.b64decode(shot["data"]))
+    part.replace(file)
 
 
 def labs_of_run(folder):
@@ -211,6 +236,8 @@ def main():
     parser.add_argument("page", help="the page, e.g. out/index.html")
     parser.add_argument("--chromium", help="the browser (default: chromium on PATH, or $CHROMIUM)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check (default 60)")
+    parser.add_argument("--screenshot", help="also save the window's view (1280 x 1000) as this PNG")
+    parser.add_argument("--at", help="with --screenshot: the id of the section to show at the top")
     try:
         options = parser.parse_args()
     except SystemExit as e:
@@ -224,7 +251,7 @@ def main():
         print(f"check_page: {options.page}: not checked: no Chromium (install Debian's chromium)")
         return SKIP
     try:
-        found = load_and_check(chromium, page, options.timeout)
+        found = load_and_check(chromium, page, options.timeout, options.screenshot, options.at)
     except (RuntimeError, TimeoutError, ConnectionError, OSError) as e:
         print(f"check_page: {options.page}: {e}", file=sys.stderr)
         return 2

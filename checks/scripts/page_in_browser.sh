@@ -4,7 +4,9 @@
 # a lab with a real image, a "report | ours" table and a figure, a skipped lab, run.json): the
 # page passes in headless Chromium. Then three broken pages, each failing with a line naming the
 # page and the problem: an image file removed, a table row with one cell more than its header,
-# a lab of the run without its section. Exit 77 (the suite's "skipped") when Chromium is absent.
+# a lab of the run without its section. --screenshot saves the window's view as a PNG, scrolled
+# to the section --at names; an id the page lacks is an error (exit 2) that leaves no file.
+# Exit 77 (the suite's "skipped") when Chromium is absent.
 . "$(dirname "$0")/common.sh"
 check_page=$1 index=$2 work=$3
 python=/usr/bin/python3  # the system's Python: the checker needs nothing beyond its standard library
@@ -51,6 +53,18 @@ check
 [ "$code" -eq 0 ] || { cat "$work/check.txt"; fail "the page does not pass in headless Chromium (exit $code)"; }
 grep -q "^$page: PASS in headless Chromium (1 image, 3 tables, 3 sections" "$work/check.txt" \
   || { cat "$work/check.txt"; fail "the verdict line does not count 1 image, 3 tables (the header, the checks, report vs ours), 3 sections"; }
+
+# Screenshots: the top, and the section of lab-alpha at the top of the window.
+"$python" "$check_page" "$page" --screenshot "$work/top.png" >/dev/null || fail "--screenshot failed"
+"$python" "$check_page" "$page" --screenshot "$work/alpha.png" --at lab-alpha >/dev/null || fail "--screenshot --at failed"
+for png in top alpha; do
+  head -c 8 "$work/$png.png" | od -An -c | grep -q 'P   N   G' || fail "$png.png is not a PNG"
+done
+cmp -s "$work/top.png" "$work/alpha.png" && fail "--at lab-alpha shows the same view as the top"
+code=0
+"$python" "$check_page" "$page" --screenshot "$work/none.png" --at no-such-section >"$work/none.txt" 2>&1 || code=$?
+[ "$code" -eq 2 ] && grep -q 'no-such-section' "$work/none.txt" && [ ! -e "$work/none.png" ] \
+  || fail "--at an id the page lacks: exit $code, $(cat "$work/none.txt")"
 
 # A missing image file.
 mv "$out/lab-alpha/curves.png" "$work/curves.png"
