@@ -1,0 +1,20 @@
+# MNIST: test accuracy of the tuned MLP with and without batch norm
+# Re-render with: gnuplot test-accuracy.gp
+set datafile separator ','
+set datafile missing 'nan'
+set title 'MNIST: test accuracy of the tuned MLP with and without batch norm' noenhanced
+set xlabel 'epoch' noenhanced
+set ylabel 'test accuracy (%)' noenhanced
+set grid lc rgb '#dddddd'
+set key outside right top noenhanced
+set key outside right top
+set xrange [0:20]
+set xtics 1
+set terminal pngcairo size 900,560 enhanced font 'Sans,10'
+set output 'test-accuracy.png'
+plot 'cells/tuned/history.csv' using 'epoch':(strcol('status') eq 'diverged' ? 1/0 : 100*column('test_accuracy')) with linespoints title 'tuned MLP' lw 2 pt 7 ps 0.6 lc rgb '#1f77b4', \
+     'cells/tuned-bn/history.csv' using 'epoch':(strcol('status') eq 'diverged' ? 1/0 : 100*column('test_accuracy')) with linespoints title 'tuned MLP + batch norm' lw 2 pt 7 ps 0.6 lc rgb '#ff7f0e' dt 2
+set terminal svg size 900,560 dynamic enhanced font 'Sans,10' background rgb 'white'
+set output 'test-accuracy.svg'
+replot
+set output

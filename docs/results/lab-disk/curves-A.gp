@@ -1,0 +1,26 @@
+# Network A: 2-25-25-25-2 ReLU + MSE (seed 1)
+# Re-render with: gnuplot curves-A.gp
+set datafile separator ','
+set datafile missing 'nan'
+set title 'Network A: 2-25-25-25-2 ReLU + MSE (seed 1)' noenhanced
+set xlabel 'epoch' noenhanced
+set ylabel 'accuracy (%)' noenhanced
+set y2label 'loss: mean squared error (log scale)' noenhanced
+set y2tics
+set ytics nomirror
+set grid lc rgb '#dddddd'
+set key outside right top noenhanced
+set key outside right top
+set yrange [*:100]
+set logscale y2
+set xrange [0:200]
+set terminal pngcairo size 900,560 enhanced font 'Sans,10'
+set output 'curves-A.png'
+plot 'cells/A-seed-1/history.csv' using 'epoch':(100*column('train_accuracy')) with lines title 'train accuracy' lw 2 lc rgb '#1f77b4', \
+     'cells/A-seed-1/history.csv' using 'epoch':(100*column('test_accuracy')) with lines title 'test accuracy' lw 2 lc rgb '#d62728', \
+     'cells/A-seed-1/history.csv' using 'epoch':'train_loss' with lines title 'train loss' dt 2 lw 2 lc rgb '#1f77b4' axes x1y2, \
+     'cells/A-seed-1/history.csv' using 'epoch':'test_loss' with lines title 'test loss' dt 2 lw 2 lc rgb '#d62728' axes x1y2
+set terminal svg size 900,560 dynamic enhanced font 'Sans,10' background rgb 'white'
+set output 'curves-A.svg'
+replot
+set output
