@@ -184,15 +184,7 @@ int main(int argc, char** argv) {
     std::optional<lab_batchnorm::GradientAgreement> gradients;
     auto table_with_part1 = [&] {
       gradients = lab_batchnorm::compare_gradients(options, tolerance);
-      lab::Comparison table(std::string("Report 003: batch norm backward and an MLP with and without batch norm, on ") +
-                            (on_cifar ? "CIFAR-10" : "MNIST (the report's accuracies are for CIFAR-10)") +
-                            ": report vs gradlab");
-      table.add("batch norm dX: closed form (eq. 20) vs staged derivation (eqs. 17-19)", "equal (derived)",
-                "max |diff| " + text::sci(gradients->worst_ab), gradients->agree_all ? "" : "DISAGREE");
-      table.add("batch norm: closed form vs finite differences", "checked against autograd",
-                "max |diff| " + text::sci(gradients->worst_ac), "central differences; tolerance " + text::sci(tolerance, 1));
-      table.add("batch norm: staged vs finite differences", "-", "max |diff| " + text::sci(gradients->worst_bc));
-      return table;
+      return lab_batchnorm::comparison_with_gradients(*gradients, on_cifar, tolerance);
     };
     auto summary = [&](const lab::Comparison& table) {
       return json{{"report", "003"},

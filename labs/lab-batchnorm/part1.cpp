@@ -229,4 +229,16 @@ GradientAgreement compare_gradients(const lab::LabOptions& options, double toler
   return g;
 }
 
+lab::Comparison comparison_with_gradients(const GradientAgreement& g, bool on_cifar, double tolerance) {
+  lab::Comparison table(std::string("Report 003: batch norm backward and an MLP with and without batch norm, on ") +
+                        (on_cifar ? "CIFAR-10" : "MNIST (the report's accuracies are for CIFAR-10)") +
+                        ": report vs gradlab");
+  table.add("batch norm dX: closed form (eq. 20) vs staged derivation (eqs. 17-19)", "equal (derived)",
+            "max |diff| " + text::sci(g.worst_ab), g.agree_all ? "" : "DISAGREE");
+  table.add("batch norm: closed form vs finite differences", "checked against autograd",
+            "max |diff| " + text::sci(g.worst_ac), "central differences; tolerance " + text::sci(tolerance, 1));
+  table.add("batch norm: staged vs finite differences", "-", "max |diff| " + text::sci(g.worst_bc));
+  return table;
+}
+
 }  // namespace lab_batchnorm

@@ -21,4 +21,7 @@ struct GradientAgreement {
 // options.out.
 GradientAgreement compare_gradients(const gradlab::lab::LabOptions& options, double tolerance);
 
+// The lab's report-vs-ours table, opened with part 1's three rows (part 2 adds its own).
+gradlab::lab::Comparison comparison_with_gradients(const GradientAgreement& g, bool on_cifar, double tolerance);
+
 }  // namespace lab_batchnorm
