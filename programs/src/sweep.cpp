@@ -17,7 +17,6 @@
 #include <cstring>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <set>
 #include <stdexcept>
 #include <thread>
