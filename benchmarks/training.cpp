@@ -28,22 +28,33 @@
 // phase of a shared machine weighs on both alike (bench-dgemm's rates, measured minutes apart,
 // serve when this family is missing).
 //
-// The step is the training loop's: Sequential::backward_parameters, which leaves out the first
-// layer's input gradient dX = W^T dY (the data need none), as PyTorch does. A second family,
-// "train_input_grad", times the same step with Sequential::backward, which computes it, at the
-// policy's thread count: the difference is what that one product costs.
+// The step is the training loop's: Sequential::backward_and_update, which leaves out the first
+// layer's input gradient dX = W^T dY (the data need none), as PyTorch does, and updates each
+// layer's parameters as soon as its backward has run (at batch 1 a Linear layer's dW is never
+// stored: fast::heavy_ball_outer_step). "train_apart" times the step with the backward and the
+// update apart (Sequential::backward_parameters, then SGD::step), the same numbers bit for bit:
+// what the fusion buys. "train_input_grad" times the step with Sequential::backward, which
+// computes the first dX, at the policy's thread count: the difference is what that one product
+// costs.
+//
+// "memory" (batch 1) times the step and, in the same iterations, a pass that moves the bytes a
+// per-sample step cannot avoid: 40 P bytes (the forward reads the P weights; the fused update
+// reads and writes them and their velocity), as fast::heavy_ball_step over three arrays of P
+// numbers of its own. Counters "step_s", "memory_s" and "bytes": step_s / memory_s is how close
+// the step is to that limit.
 //
 // "reference" times the same step written with the reference code alone, at the policy's
 // thread count: ops::affine_forward, ops::relu_forward, ops::softmax_cross_entropy_forward and their
 // backward functions, every layer's dX included (ops has no parameters-only backward), and
 // optim::heavy_ball_step. The "train" rows over these are what the fast path (fast/kernels.hpp,
-// the borrowed batch, the skipped first dX) buys.
+// the borrowed batch, the skipped first dX, the fused update) buys.
 //
 //   ./build/bin/bench-training [--quick] [--threads=1,2,3,4] [Google Benchmark options]
 // --threads: the thread counts of the "train" rows instead of 1, 2, 4, ... (each at most the
 // cores); the policy's count is timed in any case.
 #include "common.hpp"
 
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/relu.hpp"
 #include "gradlab/ops/softmax_cross_entropy.hpp"
@@ -72,15 +83,20 @@ struct Step {
   }
 
   // The step as the training loop takes it (train/trainer.cpp: the first layer keeps a
-  // reference to the batch, as PyTorch's autograd does); with input_gradient, the backward also
-  // computes dL/dX.
-  double operator()(bool input_gradient = false) {
+  // reference to the batch, as PyTorch's autograd does; each layer's parameters are updated as
+  // soon as its backward has run, Sequential::backward_and_update). With input_gradient, the
+  // backward also computes dL/dX, and the update follows it (step()), as it does with apart.
+  double operator()(bool input_gradient = false, bool apart = false) {
     const double L = loss.forward(net.forward_borrowed(batch.X), batch.labels);
-    if (input_gradient)
+    if (input_gradient) {
       benchmark::DoNotOptimize(net.backward(loss.backward()));
-    else
+      sgd->step();
+    } else if (apart) {
       net.backward_parameters(loss.backward());
-    sgd->step();
+      sgd->step();
+    } else {
+      net.backward_and_update(loss.backward(), *sgd);
+    }
     return L;
   }
 };
@@ -152,11 +168,11 @@ benchmark::Counter per_step(double total) {
 }
 
 void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
-                int threads, bool input_gradient) {
+                int threads, bool input_gradient, bool apart) {
   bench::use_threads(state, threads);
   Step step(sizes, B);
   for (auto _ : state) {
-    const double L = step(input_gradient);
+    const double L = step(input_gradient, apart);
     benchmark::DoNotOptimize(L);
   }
   state.counters["samples_per_s"] =
@@ -252,6 +268,32 @@ void step_and_bound(benchmark::State& state, std::vector<arma::uword> sizes, arm
   state.counters["batch"] = static_cast<double>(B);
 }
 
+// The step beside the bytes it cannot avoid moving (the "memory" family above): three arrays of
+// P numbers of the pass's own, the same bytes in the same mix (three read, two written) as the
+// step's forward and fused update, from the same level of the caches (arrays of the step's size).
+void step_and_memory(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
+                     int threads) {
+  bench::use_threads(state, threads);
+  Step step(sizes, B);
+  const arma::uword P = static_cast<arma::uword>(bench::parameter_count(sizes));
+  arma::mat v(P, 1, arma::fill::value(0.5)), theta(P, 1, arma::fill::value(1.0)),
+      g(P, 1, arma::fill::value(0.25));
+  Laps laps;
+  double step_s = 0.0, memory_s = 0.0;
+  for (auto _ : state) {
+    laps.start();
+    benchmark::DoNotOptimize(step());
+    laps.lap(step_s);
+    fast::heavy_ball_step(v, theta, g, 0.5, 1e-9);
+    benchmark::ClobberMemory();
+    laps.lap(memory_s);
+  }
+  state.counters["step_s"] = per_step(step_s);
+  state.counters["memory_s"] = per_step(memory_s);
+  state.counters["bytes"] = 40.0 * static_cast<double>(P);
+  state.counters["batch"] = static_cast<double>(B);
+}
+
 void halves(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B, int threads) {
   bench::use_threads(state, threads);
   Step step(sizes, B);
@@ -307,10 +349,12 @@ int main(int argc, char** argv) {
       const int threads = bench::policy_threads(*sizes, B);
       std::set<int> counts(sweep.begin(), sweep.end());
       counts.insert(threads);  // the policy's own count is always timed
-      for (int n : counts) add("train", train_step, *sizes, B, n, step_time, false);
+      for (int n : counts) add("train", train_step, *sizes, B, n, step_time, false, false);
+      add("train_apart", train_step, *sizes, B, threads, step_time, false, true);
       add("reference", reference_step, *sizes, B, threads, step_time);
       if (sizes == &bench::mlp_two_hidden)
-        add("train_input_grad", train_step, *sizes, B, threads, step_time, true);
+        add("train_input_grad", train_step, *sizes, B, threads, step_time, true, false);
+      if (B == 1) add("memory", step_and_memory, *sizes, B, threads, step_time);
       if (sizes == &bench::mlp_two_hidden && B >= 64)
         add("parts", step_parts, *sizes, B, threads, step_time);
       add("bound", step_and_bound, *sizes, B, threads, step_time);

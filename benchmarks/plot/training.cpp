@@ -292,7 +292,8 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
              "x FLOP bound", "1 thread", "best thread count", "backward/forward",
              "with first dX: samples/s", "with first dX: x bound", "PyTorch f64 samples/s",
              "gradlab/PyTorch", "ratio (CPU time)", "PyTorch x bound", "PyTorch f32 samples/s",
-             "reference path samples/s", "fast/reference"});
+             "reference path samples/s", "fast/reference", "update apart: samples/s",
+             "fused/apart"});
   Figure multiple = figure("training_flop_multiple",
                            "Training step time as a multiple of its FLOP-bound time",
                            "batch size", "step time / FLOP-bound time", true, true,
@@ -328,6 +329,8 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       const Run* lean = run("train_input_grad", policy);  // Sequential::backward: the first dX too
       const Run* halves = run("halves", policy);  // forward and backward, timed side by side
       const Run* reference = run("reference", policy);  // the step from ops/ alone
+      const Run* apart = run("train_apart", policy);    // backward, then the update
+      const Run* memory = run("memory", policy);        // the step beside the bytes it moves
       const double b = static_cast<double>(B);
       const double flops = bench::step_flops(*sizes, B);
       // The FLOP-bound time. With the "bound" family, the step's products timed beside the step
@@ -379,7 +382,9 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                                             : std::string()),
                      num(ratio), num(ratio_cpu), num(torch_multiple), num(torch32, 4),
                      reference ? num(b / reference->real, 4) : "-",
-                     reference ? num(reference->real / ours->real) : "-"}));
+                     reference ? num(reference->real / ours->real) : "-",
+                     apart ? num(b / apart->real, 4) : "-",
+                     apart ? num(apart->real / ours->real) : "-"}));
       wide.add_row(std::vector<double>{b, static_cast<double>(policy), b / ours->real,
                                        one ? b / one->real : std::nan(""), sweep.best_rate,
                                        lean ? b / lean->real : std::nan(""), torch64, torch32,
@@ -393,6 +398,25 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
         row["reference_path_samples_per_s"] = b / reference->real;
         row["fast_over_reference"] = reference->real / ours->real;
       }
+      if (apart) {
+        row["apart_samples_per_s"] = b / apart->real;
+        row["fused_over_apart"] = apart->real / ours->real;
+      }
+      if (memory) {
+        const double step_s = memory->counter("step_s"), memory_s = memory->counter("memory_s"),
+                     bytes = memory->counter("bytes");
+        row["memory_bound_s"] = memory_s;
+        row["memory_bytes"] = bytes;
+        row["memory_gb_per_s"] = bytes / memory_s / 1e9;
+        row["memory_multiple"] = step_s / memory_s;
+        if (sizes == &bench::mlp_two_hidden)
+          targets.push_back({"step time / memory-bound time, " + arch + ", batch 1 (not a target)",
+                             "-",
+                             num(step_s / memory_s) + " (step " + duration(step_s) + "; " +
+                                 num(bytes / 1e6) + " MB at " + num(bytes / memory_s / 1e9) +
+                                 " GB/s measured beside it: " + duration(memory_s) + ")",
+                             "n/a (the physical limit)"});
+      }
       if (ref.present) {
         row["torch_float64_samples_per_s"] = torch64;
         row["ratio"] = ratio;
@@ -403,7 +427,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
         targets.push_back({"backward/forward, " + arch + ", batch 256", "<= 2.2", num(bwd_fwd),
                            verdict(bwd_fwd <= 2.2)});
       if (sizes == &bench::mlp_two_hidden) {
-        const double want = B == 1 ? 5.0 : B == 64 ? 1.5 : (B == 256 || B == 1000) ? 1.0 : 0.0;
+        const double want = B == 1 ? 8.0 : B == 64 ? 1.5 : (B == 256 || B == 1000) ? 1.2 : 0.0;
         if (want > 0.0) {
           if (ref.present && std::isfinite(ratio))
             targets.push_back({"gradlab/PyTorch samples/s, " + arch + ", batch " +
@@ -422,10 +446,10 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                                verdict(ratio >= want)});
           else if (B == 1)
             targets.push_back({"gradlab/PyTorch samples/s, " + arch + ", batch 1",
-                               ">= 5 (PyTorch ~600 us, the issue's figure)",
+                               ">= 8 (PyTorch ~600 us, the issue's figure)",
                                num(600e-6 / ours->real) + " (" + duration(ours->real) +
                                    " per step)",
-                               verdict(600e-6 / ours->real >= 5.0) + " (vs the issue's figure)"});
+                               verdict(600e-6 / ours->real >= 8.0) + " (vs the issue's figure)"});
           else
             targets.push_back({"gradlab/PyTorch samples/s, " + arch + ", batch " +
                                    std::to_string(B),

@@ -20,6 +20,22 @@ __attribute__((target_clones("avx2", "default"))) void heavy_ball(double* v, dou
   }
 }
 
+// The same update with the gradient of a layer at batch 1, g = dy x^T (M x N, column-major),
+// made entry by entry as it is used: column j's gradient is dy * x[j].
+__attribute__((target_clones("avx2", "default"))) void heavy_ball_outer(
+    double* v, double* theta, const double* dy, const double* x, arma::uword M, arma::uword N,
+    double mu, double lr) {
+  for (arma::uword j = 0; j < N; ++j) {
+    const double xj = x[j];
+    double* vj = v + j * M;
+    double* thetaj = theta + j * M;
+    for (arma::uword i = 0; i < M; ++i) {
+      vj[i] = mu * vj[i] + dy[i] * xj;
+      thetaj[i] -= lr * vj[i];
+    }
+  }
+}
+
 }  // namespace
 
 arma::mat affine_forward(const arma::mat& W, const arma::vec& b, const arma::mat& X) {
@@ -98,6 +114,29 @@ void heavy_ball_step(arma::mat& v, arma::mat& theta, const arma::mat& g, double 
   // a slice per thread; the loop touches three arrays of n numbers
   parallel::for_slices(v.n_elem, 3.0 * v.n_elem, [=](arma::uword begin, arma::uword end) {
     heavy_ball(velocity + begin, values + begin, gradient + begin, end - begin, mu, lr);
+  });
+}
+
+void heavy_ball_outer_step(arma::mat& v, arma::mat& theta, const arma::mat& dy, const arma::mat& x,
+                           double mu, double lr) {
+  require(dy.n_cols == 1 && x.n_cols == 1, "fast::heavy_ball_outer_step", [&] {
+    return "dy is " + shape_of(dy) + " and x is " + shape_of(x) + " (one column each: batch 1)";
+  });
+  require(theta.n_rows == dy.n_rows && theta.n_cols == x.n_rows, "fast::heavy_ball_outer_step",
+          [&] {
+            return "theta is " + shape_of(theta) + " but dy x^T is " +
+                   shape_of(arma::mat(dy.n_rows, x.n_rows, arma::fill::none));
+          });
+  require_same_shape("fast::heavy_ball_outer_step", "v", v, "theta", theta);
+  double* velocity = v.memptr();
+  double* values = theta.memptr();
+  const double* d = dy.memptr();
+  const double* in = x.memptr();
+  const arma::uword M = theta.n_rows;
+  // a slice of columns per thread; the loop touches two arrays of M N numbers twice
+  parallel::for_slices(theta.n_cols, 2.0 * theta.n_elem, [=](arma::uword first, arma::uword end) {
+    heavy_ball_outer(velocity + first * M, values + first * M, d, in + first, M, end - first, mu,
+                     lr);
   });
 }
 

@@ -60,6 +60,21 @@ void Linear::backward_parameters(const arma::mat& dY) {
   fast::affine_backward_parameters(dY, X, dW, db);
 }
 
+arma::mat Linear::backward_and_update(const arma::mat& dY, ParameterUpdate& update,
+                                      bool input_gradient) {
+  const arma::mat& X = input();
+  detail::require_upstream(*this, dY, out(), X.n_cols);
+  if (X.n_cols != 1) return Layer::backward_and_update(dY, update, input_gradient);
+  std::optional<ParameterUpdate::HeavyBall> rule = update.take_heavy_ball({"W", &W, &dW});
+  if (!rule) return Layer::backward_and_update(dY, update, input_gradient);
+  arma::mat dX;
+  if (input_gradient) dX = W.t() * dY;  // dX = W^T dY, before W moves
+  fast::heavy_ball_outer_step(*rule->velocity, W, dY, X, rule->mu, rule->lr);  // g = dY X^T
+  db = dY;  // the sum over a batch of one
+  update.update_parameter({"b", &b, &db});
+  return dX;
+}
+
 std::vector<Parameter> Linear::parameters() { return {{"W", &W, &dW}, {"b", &b, &db}}; }
 
 }  // namespace gradlab::nn

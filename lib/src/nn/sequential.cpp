@@ -53,15 +53,28 @@ arma::mat Sequential::backward(const arma::mat& dY) {
   return d;  // dL/dX
 }
 
+std::size_t Sequential::lowest_with_parameters() const {
+  for (std::size_t k = 0; k < layers_.size(); ++k)
+    if (!layers_[k]->parameters().empty()) return k;
+  return layers_.size();
+}
+
 void Sequential::backward_parameters(const arma::mat& dY) {
   // The lowest layer with parameters: nothing below it needs a gradient.
-  std::size_t lowest = layers_.size();
-  for (std::size_t k = 0; k < layers_.size() && lowest == layers_.size(); ++k)
-    if (!layers_[k]->parameters().empty()) lowest = k;
+  const std::size_t lowest = lowest_with_parameters();
   if (lowest == layers_.size()) return;  // no parameters: nothing to compute
   arma::mat d = dY;
   for (std::size_t k = layers_.size() - 1; k > lowest; --k) d = layers_[k]->backward(d);
   layers_[lowest]->backward_parameters(d);
+}
+
+void Sequential::backward_and_update(const arma::mat& dY, ParameterUpdate& update) {
+  update.start_step();
+  const std::size_t lowest = lowest_with_parameters();
+  arma::mat d = dY;
+  for (std::size_t k = layers_.size(); k-- > lowest;)
+    d = layers_[k]->backward_and_update(d, update, k > lowest);  // none needed below lowest
+  update.finish_step();  // parameters of the optimiser's outside this network, if any
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include "gradlab/shape.hpp"
 #include "options.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 namespace gradlab::optim {
@@ -12,6 +13,11 @@ namespace {
 // "parameter '0.W' (index 0)": how messages name a parameter.
 std::string describe(const gradlab::Parameter& p, std::size_t i) {
   return "parameter '" + p.name + "' (index " + std::to_string(i) + ")";
+}
+
+// A call out of order (update outside a step, a parameter updated twice) is a bug in the caller.
+void require_order(bool condition, const char* who, const std::string& message) {
+  if (!condition) throw std::logic_error(std::string(who) + ": " + message);
 }
 
 }  // namespace
@@ -39,14 +45,20 @@ std::vector<arma::mat> Optimizer::zeros_like_parameters() const {
 }
 
 void Optimizer::step() {
-  // Check every parameter before moving any, so a bad shape leaves the model untouched.
+  // every grad checked before any value moves
+  for (std::size_t i = 0; i < parameters_.size(); ++i) require_grad_shape(i);
+  start_step();
+  for (std::size_t i = 0; i < parameters_.size(); ++i) update_parameter(parameters_[i]);
+  finish_step();
+}
+
+void Optimizer::start_step() {
+  // A step that an exception left unfinished is abandoned: this one starts afresh.
+  // Check every parameter before moving any, so a bad shape leaves the model untouched (the
+  // grads are checked one by one as they come: a fused update does not write its parameter's).
   const std::vector<Buffers> buffers = state_buffers();
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const gradlab::Parameter& p = parameters_[i];
-    require(arma::size(*p.grad) == arma::size(*p.value), who_, [&] {
-      return describe(p, i) + ": grad is " + shape_of(*p.grad) + " but the value is " +
-             shape_of(*p.value) + " (they must have the same shape)";
-    });
     for (const Buffers& b : buffers)
       require(arma::size((*b.per_parameter)[i]) == arma::size(*p.value), who_, [&] {
         return describe(p, i) + ": the value is " + shape_of(*p.value) + " but its " + b.name +
@@ -55,8 +67,55 @@ void Optimizer::step() {
       });
   }
   ++steps_;
+  in_step_ = true;
+  updated_.assign(parameters_.size(), 0);
+}
+
+std::size_t Optimizer::claim(const gradlab::Parameter& p, const char* fn) {
+  if (!in_step_) require_order(false, who_, std::string(fn) + ": no step was started");
+  std::size_t i = 0;
+  while (i < parameters_.size() && parameters_[i].value != p.value) ++i;
+  if (i < parameters_.size() && updated_[i])
+    require_order(false, who_,
+                  std::string(fn) + ": " + describe(parameters_[i], i) +
+                      " was updated already in this step");
+  return i;
+}
+
+void Optimizer::require_grad_shape(std::size_t i) const {
+  const gradlab::Parameter& p = parameters_[i];
+  require(arma::size(*p.grad) == arma::size(*p.value), who_, [&] {
+    return describe(p, i) + ": grad is " + shape_of(*p.grad) + " but the value is " +
+           shape_of(*p.value) + " (they must have the same shape)";
+  });
+}
+
+void Optimizer::update_checked(std::size_t i) {
+  require_grad_shape(i);
+  const gradlab::Parameter& p = parameters_[i];
+  updated_[i] = 1;
+  update(i, *p.value, *p.grad);
+}
+
+void Optimizer::update_parameter(const gradlab::Parameter& p) {
+  const std::size_t i = claim(p, "update_parameter");
+  if (i < parameters_.size()) update_checked(i);
+}
+
+std::optional<gradlab::ParameterUpdate::HeavyBall> Optimizer::take_heavy_ball(
+    const gradlab::Parameter& p) {
+  const std::size_t i = claim(p, "take_heavy_ball");
+  if (i == parameters_.size()) return std::nullopt;
+  std::optional<HeavyBall> rule = heavy_ball(i);
+  if (rule) updated_[i] = 1;
+  return rule;
+}
+
+void Optimizer::finish_step() {
+  require_order(in_step_, who_, "finish_step: no step was started");
   for (std::size_t i = 0; i < parameters_.size(); ++i)
-    update(i, *parameters_[i].value, *parameters_[i].grad);
+    if (!updated_[i]) update_checked(i);
+  in_step_ = false;
 }
 
 OptimizerState Optimizer::export_state() const {

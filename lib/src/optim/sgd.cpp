@@ -49,6 +49,13 @@ void SGD::update(std::size_t i, arma::mat& theta, const arma::mat& grad) {
   theta -= lr * (g + mu * v);  //           theta -= lr (g + mu v)
 }
 
+std::optional<gradlab::ParameterUpdate::HeavyBall> SGD::heavy_ball(std::size_t i) {
+  // update() above takes this branch: v = mu v + g; theta -= lr v with g the gradient itself
+  if (options_.momentum == 0.0 || options_.nesterov || options_.weight_decay > 0.0)
+    return std::nullopt;
+  return HeavyBall{&velocity_[i], options_.momentum, learning_rate()};
+}
+
 std::vector<Optimizer::Buffers> SGD::state_buffers() const {
   if (options_.momentum == 0.0) return {};
   return {{"velocity", &velocity_}};

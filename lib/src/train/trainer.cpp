@@ -163,8 +163,9 @@ History fit(nn::Sequential& net, nn::Loss& loss, optim::Optimizer& optimizer, co
         evaluate_all(epoch + static_cast<double>(in_epoch - 1) / steps_per_epoch);
         break;
       }
-      net.backward_parameters(loss.backward());  // the data need no gradient
-      optimizer.step();
+      // backward (the data need no gradient) and the optimiser's step, each layer's parameters
+      // updated as soon as their gradients are ready
+      net.backward_and_update(loss.backward(), optimizer);
       ++step;
       if (next_point < points.size() && in_epoch == points[next_point]) {
         ++next_point;

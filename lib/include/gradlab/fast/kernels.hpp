@@ -40,4 +40,13 @@ arma::mat relu_backward(const arma::mat& dY, const arma::mat& X);
 // v, theta and g have one shape.
 void heavy_ball_step(arma::mat& v, arma::mat& theta, const arma::mat& g, double mu, double lr);
 
+// = optim::heavy_ball_step(v, theta, dy * x.t(), mu, lr) for a layer at batch 1 (dy: M x 1,
+// x: N x 1, v and theta: M x N): the update fused with the weight gradient g = dy x^T, whose
+// entries are made as the update uses them and never stored. It moves two arrays of M N numbers
+// where the two apart move five (g written, then g, v, theta read and v, theta written). The
+// same numbers bit for bit, but for a zero's sign: an exact-zero product dy_i x_j can be -0
+// here and +0 from the BLAS (0 + dy_i x_j), which changes v only where mu v is -0 too.
+void heavy_ball_outer_step(arma::mat& v, arma::mat& theta, const arma::mat& dy, const arma::mat& x,
+                           double mu, double lr);
+
 }  // namespace gradlab::fast

@@ -18,6 +18,12 @@
 //   backward_parameters(dY)  the same parameter gradients as backward(dY), without dL/dX: for
 //                the first layer of a network, whose input is data. Layers that can skip the
 //                input gradient (Linear) override it; the default calls backward.
+//   backward_and_update(dY, update, input_gradient)  backward(dY), or backward_parameters(dY)
+//                without input_gradient (then it returns an empty matrix), and the update of
+//                each of parameters() by `update` (an optimiser) once its gradient is ready:
+//                Sequential::backward_and_update's step, layer by layer. The values end as the
+//                two apart leave them; a layer that folds the update into its backward (Linear
+//                at batch 1 under momentum SGD) leaves that parameter's grad unwritten.
 //   parameters() every trainable tensor with its gradient, named ("W", "b", "gamma", ...);
 //                Sequential prefixes the layer's index: "0.W", "0.b", "2.gamma". Gradients
 //                have their parameter's shape from construction (zeros until a backward).
@@ -59,6 +65,8 @@ class Layer {
   virtual arma::mat forward_borrowed(const arma::mat& X) { return forward(X); }
   virtual arma::mat backward(const arma::mat& dY) = 0;
   virtual void backward_parameters(const arma::mat& dY) { (void)backward(dY); }
+  virtual arma::mat backward_and_update(const arma::mat& dY, ParameterUpdate& update,
+                                        bool input_gradient);
   virtual std::vector<Parameter> parameters() { return {}; }
   // Tensors that are not trained but that a checkpoint must keep for evaluation to give the
   // same outputs (BatchNorm's running statistics), named like parameters; grad is null.

@@ -20,6 +20,11 @@ class Linear : public Layer {
   // dY: out x B.  Assigns dW = dY X^T and db = sum_b dY; returns dX = W^T dY: in x B.
   arma::mat backward(const arma::mat& dY) override;
   void backward_parameters(const arma::mat& dY) override;  // dW and db only
+  // At batch 1, when W's update is the heavy ball (momentum SGD): dX = W^T dY with W as it was,
+  // then v = mu v + dY X^T; W -= lr v in one pass (fast::heavy_ball_outer_step), dW never
+  // formed (it keeps its last value), and b updated from db = dY. Otherwise Layer's.
+  arma::mat backward_and_update(const arma::mat& dY, ParameterUpdate& update,
+                                bool input_gradient) override;
 
   // "W" (out x in) and "b" (out).
   std::vector<Parameter> parameters() override;

@@ -42,6 +42,14 @@ class Sequential {
   // What training calls: the first Linear's dX = W^T dY is the largest product it saves.
   void backward_parameters(const arma::mat& dY);
 
+  // backward_parameters(dY) and the optimiser's step in one pass down the layers: each layer's
+  // parameters are updated (Layer::backward_and_update) as soon as its backward has run, while
+  // its gradients are still in the cache, and a Linear layer at batch 1 under momentum SGD
+  // never stores dW. What training calls. The values and the optimiser's state end as
+  // backward_parameters(dY) then update's step() leave them, bit for bit
+  // (checks/check_fused_update.cpp); the grads of fused parameters are not written.
+  void backward_and_update(const arma::mat& dY, ParameterUpdate& update);
+
   // Every layer's parameters, named "<index>.<name>": "0.W", "0.b", "1.gamma", ...
   // The pointers stay valid while the layers do (adding layers does not move them).
   std::vector<Parameter> parameters();
@@ -67,6 +75,7 @@ class Sequential {
   const Layer& layer(std::size_t index) const;
 
  private:
+  std::size_t lowest_with_parameters() const;  // layers_.size() when none has any
   arma::mat forward_rest(arma::mat Y);  // layers 1.. on the first layer's output Y
   std::vector<std::unique_ptr<Layer>> layers_;
   Mode mode_ = Mode::train;

@@ -8,6 +8,9 @@
 //
 //   step()   one update of every value from the gradients the last backward assigned. The
 //            optimiser only reads the grads: it never zeroes or accumulates them (nn/ does).
+//   the same step during a backward pass (gradlab::ParameterUpdate, which every optimiser is):
+//            net.backward_and_update(dY, optimizer) updates each parameter as soon as its
+//            gradient is ready; the values and the state end as backward + step() leave them.
 //   set_learning_rate(lr) / learning_rate()   what a schedule (schedule.hpp) drives between
 //            epochs. lr must be > 0.
 //   export_state() / import_state()   everything a resumed run needs besides the model: the
@@ -34,14 +37,22 @@ struct OptimizerState {
   std::vector<arma::mat> buffers;  // each shaped like its parameter's value
 };
 
-class Optimizer {
+class Optimizer : public gradlab::ParameterUpdate {
  public:
-  virtual ~Optimizer() = default;
-
   // One update of every parameter. Throws std::invalid_argument naming the parameter when a
   // grad's shape differs from its value's, or the value's shape from the state's (a layer was
   // resized after the optimiser was built).
   void step();
+
+  // The step parameter by parameter (gradlab/parameter.hpp); step() is start_step(),
+  // update_parameter(p) of every parameter, finish_step(). start_step() checks the shapes as step() does, except
+  // the grads' (a fused update does not write them: update_parameter(p) checks p's). Calls outside a
+  // step, or a parameter updated twice in one, throw std::logic_error; a step that an exception
+  // left unfinished is abandoned at the next start_step().
+  void start_step() override;
+  void update_parameter(const gradlab::Parameter& p) override;
+  std::optional<HeavyBall> take_heavy_ball(const gradlab::Parameter& p) override;
+  void finish_step() override;
 
   double learning_rate() const { return learning_rate_; }
   void set_learning_rate(double learning_rate);  // throws unless learning_rate > 0
@@ -67,6 +78,10 @@ class Optimizer {
   // during the first step, steps() == 1).
   virtual void update(std::size_t i, arma::mat& theta, const arma::mat& grad) = 0;
 
+  // Parameter i's update as the heavy ball (v = mu v + g; theta -= lr v), when it is one: SGD
+  // with momentum, without Nesterov and weight decay. By default none.
+  virtual std::optional<HeavyBall> heavy_ball(std::size_t) { return std::nullopt; }
+
   // The per-parameter buffers a subclass keeps, each a vector with one matrix per parameter,
   // named for the checkpoint ("velocity"; "m", "v"). Empty when there is no state.
   struct Buffers {
@@ -79,10 +94,18 @@ class Optimizer {
   std::vector<arma::mat> zeros_like_parameters() const;
 
  private:
+  // The index of the parameter whose value p points to, checked to be inside a step and not
+  // updated yet in it; parameters_.size() when the optimiser was not built on p.
+  std::size_t claim(const gradlab::Parameter& p, const char* fn);
+  void require_grad_shape(std::size_t i) const;  // throws std::invalid_argument naming i
+  void update_checked(std::size_t i);            // update(i, ...) after require_grad_shape(i)
+
   std::vector<gradlab::Parameter> parameters_;
   double learning_rate_;
   std::uint64_t steps_ = 0;
   const char* who_;
+  bool in_step_ = false;
+  std::vector<char> updated_;  // per parameter, during a step
 };
 
 }  // namespace gradlab::optim

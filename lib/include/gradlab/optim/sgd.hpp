@@ -53,6 +53,7 @@ class SGD : public Optimizer {
 
  protected:
   void update(std::size_t i, arma::mat& theta, const arma::mat& grad) override;
+  std::optional<HeavyBall> heavy_ball(std::size_t i) override;  // momentum, plain form only
   std::vector<Buffers> state_buffers() const override;
 
  private:

@@ -1,7 +1,8 @@
 #pragma once
 // The training loop. One step (docs/architecture.md draws the whole path):
 //   batch X_b (features x B) -> net.forward -> loss.forward(logits, labels) -> loss.backward
-//   -> net.backward (assigns every gradient) -> optimizer.step()
+//   -> net.backward_and_update(dY, optimizer): the backward, each layer's parameters updated by
+//   the optimiser as soon as their gradients are ready (the same values as backward, then step)
 // with evaluations `evals_per_epoch` times per epoch on the sets given, the learning rate set
 // from a schedule before every round, and the run stopped (and marked) when the loss stops
 // being finite or when asked to stop.
