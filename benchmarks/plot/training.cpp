@@ -340,8 +340,10 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       const double side_step = side ? side->counter("step_s") : std::nan("");
       const double side_products = side ? side->counter("products_s") : std::nan("");
       const bool side_by_side = side_step > 0.0 && side_products > 0.0;
-      const double bound = side_by_side ? ours->real * side_products / side_step
-                                        : flop_bound(dgemm, arch, B, policy, false);
+      // At batch 1 the step makes no dW product (the update is fused: the memory row bounds it).
+      const double bound = B == 1         ? std::nan("")
+                           : side_by_side ? ours->real * side_products / side_step
+                                          : flop_bound(dgemm, arch, B, policy, false);
       if (side_by_side) {
         const double first = side->counter("products_first_s");
         bound_table.add_row(cells({arch, std::to_string(B), std::to_string(policy),
