@@ -8,10 +8,13 @@
 //   - the passes over whole matrices run in one slice per thread that the BLAS's products got
 //     (fast/parallel.hpp);
 //   - the momentum update is compiled for AVX2 and for the baseline, picked at start-up;
-//   - the first layer's backward skips dX, which nobody reads (affine_backward_parameters).
+//   - the first layer's backward skips dX, which nobody reads (affine_backward_parameters);
+//   - at batch 1 the momentum update makes the weight gradient as it uses it, never storing it
+//     (heavy_ball_outer_step, called by nn::Linear::backward_and_update).
 // The layers (nn::Linear, nn::ReLU) and the optimiser (optim::SGD) call these; students read the
 // references: ops::affine_forward, ops::affine_backward, ops::relu_forward, ops::relu_backward,
-// optim::heavy_ball_step. docs/studies/performance.md has the measurements.
+// optim::heavy_ball_step (checks/check_fused_update.cpp holds heavy_ball_outer_step to it).
+// docs/studies/performance.md has the measurements.
 #include "gradlab/ops/affine.hpp"
 
 #include <armadillo>
