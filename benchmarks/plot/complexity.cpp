@@ -50,10 +50,10 @@ void complexity(const Results& r, const fs::path& dir, std::vector<Target>& targ
              "forward-diff/backprop", "(P+1)/3"});
   Figure time = figure("complexity_time",
                        "The gradient's cost against the parameter count P (batch 16)",
-                       "parameters P", "time per gradient (s)", true, true, {"set key outside right top"});
+                       "parameters P", "time per gradient (s)", true, true, {});
   Figure speedup = figure("complexity_speedup", "Speed-up of backprop over the naive gradient",
                           "parameters P", "naive time / backprop time", true, true,
-                          {"set key outside right top"});
+                          {});
   double worst_ratio_low = 1e300, worst_ratio_high = 0.0;
   bool any = false;
   for (const char* sweep : {"depth", "width", "cnn"}) {

@@ -187,7 +187,7 @@ void thread_table(const Results& train, const Reference& ref, const fs::path& di
     Figure f = figure("training_threads_" + short_arch(arch),
                       "Training throughput against threads, " + arch + " (float64)",
                       "BLAS threads", "samples per second", true, true,
-                      {"set key outside right top", "set logscale x 2", "set format x '%g'", "set xtics 2"});
+                      {"set logscale x 2", "set format x '%g'", "set xtics 2"});
     int color = 1;
     for (const auto& [B, sweep] : sweeps) {
       const std::string b = std::to_string(B), lc = "lc " + std::to_string(color++);
@@ -297,7 +297,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
   Figure multiple = figure("training_flop_multiple",
                            "Training step time as a multiple of its FLOP-bound time",
                            "batch size", "step time / FLOP-bound time", true, true,
-                           {"set key outside right top", "set format y '%g'"});
+                           {"set format y '%g'"});
   const int most = fast::blas::available_threads();
   std::vector<std::string> below_bound;  // rows whose step beat their FLOP bound
   Csv bound_table({"network", "batch", "threads", "step", "its products, again",
@@ -473,7 +473,7 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
     wide.write(dir / data);
     Figure samples = figure("training_samples_" + short_arch(arch),
                             "Training throughput, " + arch + " (float64 unless marked)",
-                            "batch size", "samples per second", true, true, {"set key outside right top"});
+                            "batch size", "samples per second", true, true, {});
     samples.series.push_back(series(data, "batch", "gradlab", "gradlab (thread policy)", "linespoints", "lw 2"));
     samples.series.push_back(series(data, "batch", "gradlab_1_thread", "gradlab, 1 thread", "linespoints", "dt 2"));
     if (most >= 2)

@@ -7,13 +7,14 @@
 //                                      interrupted when there is a status column); every *.json
 //                                      parses. Exit 1 naming the first file that does not.
 //   robust_files compare-results A B   the same result files in both folders; *.csv equal with the
-//                                      "seconds" column left out, *.json equal with the timing
-//                                      fields ("seconds", "epoch_seconds") left out, *.gp and
+//                                      "seconds" column left out, *.json equal with every field
+//                                      that ends in "seconds" left out (lab::without_times), *.gp and
 //                                      *.title byte for byte. Exit 1 naming the first difference.
 //   robust_files json-has FILE KEY VALUE   exit 0 when some object in FILE has KEY == "VALUE"
 // Exit 2 on bad usage.
 #include "gradlab/data/idx.hpp"
 #include "gradlab/output/csv.hpp"
+#include "gradlab/programs/sweep.hpp"
 #include "gradlab/random.hpp"
 
 #include <nlohmann/json.hpp>
@@ -200,16 +201,6 @@ int check_results(const fs::path& folder) {
   return 0;
 }
 
-void drop_timing(nlohmann::json& j) {
-  if (j.is_object()) {
-    j.erase("seconds");
-    j.erase("epoch_seconds");
-    for (auto& [key, value] : j.items()) drop_timing(value);
-  } else if (j.is_array()) {
-    for (auto& value : j) drop_timing(value);
-  }
-}
-
 int compare_results(const fs::path& a, const fs::path& b) {
   const std::set<std::string> names = result_files(a);
   if (names != result_files(b)) {
@@ -231,10 +222,8 @@ int compare_results(const fs::path& a, const fs::path& b) {
           if (static_cast<std::size_t>(seconds) < row.size()) row.erase(row.begin() + seconds);
       same = ra == rb;
     } else if (pa.extension() == ".json") {
-      nlohmann::json ja = json_file(pa), jb = json_file(pb);
-      drop_timing(ja);
-      drop_timing(jb);
-      same = ja == jb;
+      // every "...seconds" field aside, as the labs' runner compares its cells
+      same = gradlab::lab::without_times(json_file(pa)) == gradlab::lab::without_times(json_file(pb));
     } else {
       same = read_bytes(pa) == read_bytes(pb);
     }

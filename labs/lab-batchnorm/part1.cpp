@@ -213,7 +213,7 @@ GradientAgreement compare_gradients(const lab::LabOptions& options, double toler
       tics += std::string(i ? ", " : "") + "\"" + std::to_string(cases[i].D) + "x" + std::to_string(cases[i].B) +
               (cases[i].judged ? "" : "*") + "\\ns " + text::number(cases[i].scale) +
               (cases[i].step > 0 ? "\\nh " + text::sci(cases[i].step, 0) : "") + "\" " + std::to_string(i + 1);
-    f.commands = {"set key outside right top", "set bmargin 6", "set xlabel offset 0,-1.5", tics + ")", "set xrange [0.5:" + std::to_string(cases.size()) + ".5]",
+    f.commands = {"set bmargin 6", "set xlabel offset 0,-1.5", tics + ")", "set xrange [0.5:" + std::to_string(cases.size()) + ".5]",
                   "set yrange [1e-18:1e-3]"};
     // A zero difference has no logarithm: plot it at 1e-17 (the floor of the axis).
     auto floored = [](const std::string& c) { return "(column('" + c + "') > 1e-17 ? column('" + c + "') : 1e-17)"; };

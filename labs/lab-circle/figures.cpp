@@ -119,7 +119,6 @@ void draw_figures(const Outcomes& results, const Context& c) {
     f.title = "Q10 on the Circle set: training loss, full batch vs mini-batch vs online (2-4-2 tanh, lr " + rate +
               ", " + seed_text + ")";
     f.xlabel = "epoch (passes over the " + std::to_string(c.n_train) + " training points)";
-    f.commands = {"set key outside right top"};
     lab::render_or_warn(f, out);
     f.name = "loss-batch-modes-steps";
     f.title = "Q10 on the Circle set: the same runs against parameter updates (lr " + rate + ", " + seed_text + ")";
@@ -139,7 +138,6 @@ void draw_figures(const Outcomes& results, const Context& c) {
     f.title = "Q11 on the Circle set: full-batch gradient descent at 7 learning rates (" + seed_text + ")";
     f.xlabel = "epoch (= gradient steps: one per epoch in full batch)";
     f.width = 1150;
-    f.commands = {"set key outside right top"};
     lab::render_or_warn(f, out);
   }
   {
@@ -160,7 +158,7 @@ void draw_figures(const Outcomes& results, const Context& c) {
     f.xlabel = "learning rate (log scale)";
     f.ylabel = "accuracy (%)";
     f.logx = true;
-    f.commands = {"set yrange [0:105]", "set key outside right top", "set format x '%g'"};
+    f.commands = {"set yrange [0:105]", "set format x '%g'"};
     f.series = {{"accuracy-learning-rates.csv", "learning_rate", "train_accuracy", "train accuracy", "linespoints",
                  "lw 2 pt 7 lc rgb '#1f77b4'", ""},
                 {"accuracy-learning-rates.csv", "learning_rate", "test_accuracy", "test accuracy", "linespoints",

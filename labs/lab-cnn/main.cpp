@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
         f.title = data_name + ": test accuracy, CNN vs MLP (Adam, same batches)";
         f.xlabel = "epoch";
         f.ylabel = "test accuracy (%)";
-        f.commands = {"set key outside right top", "set xtics 1"};
+        f.commands = {"set xtics 1"};
         for (const lab::CellResult& c : done)
           f.series.push_back({c.file(lab::cell_history), "epoch", "(100*column('test_accuracy'))", network(c.cell.id).title,
                               "linespoints", c.cell.id == "cnn" ? "lw 2 pt 7 ps 0.7 lc rgb '#d62728'" : "dt 2 lw 2 pt 6 ps 0.8 lc rgb '#1f77b4'",

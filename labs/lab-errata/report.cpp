@@ -32,7 +32,7 @@ output::Figure errata_figure(const std::vector<Row>& rows, const Tally& tally) {
   for (std::size_t k = 0; k < rows.size(); ++k)
     xtics += (k ? ", " : "") + output::gnuplot_quote(rows[k].report + " " + rows[k].where) + " " + std::to_string(k);
   f.commands = {xtics + ")", "set xtics noenhanced", "set yrange [1e-17:100]", "set xrange [-1:" + std::to_string(rows.size()) + "]",
-                "set key outside right top", "set bmargin 11",
+                "set bmargin 11",
                 "set arrow 1 from graph 0, first 1e-6 to graph 1, first 1e-6 nohead dt 2 lc rgb 'gray40'",
                 "set label 1 'tolerance (rtol 1e-6)' at graph 0.01, first 3e-6 tc rgb 'gray40'"};
   f.series = {{"errors.csv", "index", "printed", "as printed (shape mismatch drawn at 10)", "impulses", "lw 6 lc rgb '#d62728'", ""},

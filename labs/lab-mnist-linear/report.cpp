@@ -113,7 +113,7 @@ void report_linear(const std::vector<Result>& grid, const Context& c, lab::Compa
             " grid models (at its best validation evaluation), ranked";
   f.xlabel = "model rank (by test accuracy)";
   f.ylabel = "test accuracy (%)";
-  f.commands = {"set key outside right top", "set xrange [0:" + std::to_string(grid.size() + 1) + "]"};
+  f.commands = {"set xrange [0:" + std::to_string(grid.size() + 1) + "]"};
   auto acc_if = [](const std::string& condition) {
     return "(" + condition + " ? 100*column('test_accuracy') : 1/0)";
   };
@@ -134,7 +134,7 @@ void report_linear(const std::vector<Result>& grid, const Context& c, lab::Compa
   g.xlabel = "initial learning rate";
   g.ylabel = "evaluations (5 per epoch)";
   g.logx = true;
-  g.commands = {"set key outside right top", "set offsets graph 0.05, graph 0.05, 1, 1", "set format x '%g'"};
+  g.commands = {"set offsets graph 0.05, graph 0.05, 1, 1", "set format x '%g'"};
   // One row per rate, one column per variant (a missing run is nan), so that each line joins
   // its own points.
   output::Csv by_rate({"lr", "plain", "decay", "momentum", "momentum_decay"});
@@ -160,7 +160,6 @@ void report_linear(const std::vector<Result>& grid, const Context& c, lab::Compa
   v.title = "Softmax regression at lr " + rate_text(picked->lr) + ": validation accuracy with and without momentum and decay";
   v.xlabel = "epoch";
   v.ylabel = "validation accuracy (%)";
-  v.commands = {"set key outside right top"};
   // When the halving never fires, a run with decay is the run without it, point for point:
   // each without-decay curve is wide with hollow points, its decay twin thin, dashed, with
   // small filled points on top, so both show.
@@ -223,7 +222,7 @@ void report_deep(const std::vector<Result>& deep, const Context& c, lab::Compari
   f.xlabel = "hidden layer size (units)";
   f.ylabel = "test accuracy (%)";
   f.logx = true;
-  f.commands = {"set key outside right top", "set format x '%g'", "set offsets graph 0.05, graph 0.05, 0.2, 0.2"};
+  f.commands = {"set format x '%g'", "set offsets graph 0.05, graph 0.05, 0.2, 0.2"};
   auto acc_if = [](const std::string& activation) {
     return "(column('hidden_layers') == 2 && strcol('activation') eq '" + activation +
            "' ? 100*column('test_accuracy') : 1/0)";

@@ -219,7 +219,7 @@ output::Figure history_figure(const std::string& name, const std::string& title,
   f.y2label = loss_name == "mse" ? "loss: mean squared error (log scale)"
                                  : "loss: " + (loss_name == "ce" ? std::string("cross-entropy") : loss_name) +
                                        " in nats per sample (log scale)";
-  f.commands = {"set key outside right top", "set yrange [*:100]", "set logscale y2"};
+  f.commands = {"set yrange [*:100]", "set logscale y2"};
   auto acc = [&](const std::string& column, const std::string& label, const std::string& style) {
     return output::Series{csv, "epoch", "(100*column('" + column + "'))", label, "lines", style, ""};
   };
@@ -249,7 +249,6 @@ output::Figure curves_figure(const std::string& name, const std::string& title, 
   f.title = title;
   f.xlabel = "epoch";
   f.ylabel = ylabel;
-  f.commands = {"set key outside right top"};
   const std::string value = as_percent ? "100*column('" + column + "')" : "column('" + column + "')";
   for (std::size_t i = 0; i < curves.size(); ++i)
     f.series.push_back({curves[i].csv, "epoch", "(strcol('status') eq 'diverged' ? 1/0 : " + value + ")",
