@@ -18,8 +18,9 @@
 // bench-plot sets each Linear layer's time beside its products' time alone (bench-dgemm): what
 // a step spends beyond the arithmetic, and where.
 //
-// "bound" (batch 5 and up) runs the step twice (the first untimed: it brings the step's data back into the caches
-// after the products, so that the timed step follows a step, as in the "train" rows) and then,
+// "bound" (batch 5 and up) runs the step twice (the first untimed: it brings the step's data
+// back into the caches after the products, so that the timed step follows a step, as in the
+// "train" rows) and then,
 // in the same iteration, each of its products alone twice (on operands of their own,
 // bench::ProductCall), at the policy's thread count. Counters, in seconds per step: "step_s",
 // the second step; "products_s", the second calls (operands in cache, as bench-dgemm times
@@ -84,19 +85,21 @@ struct Step {
 
   // The step as the training loop takes it (train/trainer.cpp: the first layer keeps a
   // reference to the batch, as PyTorch's autograd does; each layer's parameters are updated as
-  // soon as its backward has run, Sequential::backward_and_update). With input_gradient, the
-  // backward also computes dL/dX, and the update follows it (step()), as it does with apart.
-  double operator()(bool input_gradient = false, bool apart = false) {
+  // soon as its backward has run, Sequential::backward_and_update). Backward::apart: the backward
+  // (Sequential::backward_parameters), then SGD::step; Backward::input_gradient: the same with
+  // Sequential::backward, which also computes dL/dX.
+  enum class Backward { fused, apart, input_gradient };
+  double operator()(Backward backward = Backward::fused) {
     const double L = loss.forward(net.forward_borrowed(batch.X), batch.labels);
-    if (input_gradient) {
-      benchmark::DoNotOptimize(net.backward(loss.backward()));
-      sgd->step();
-    } else if (apart) {
-      net.backward_parameters(loss.backward());
-      sgd->step();
-    } else {
+    if (backward == Backward::fused) {
       net.backward_and_update(loss.backward(), *sgd);
+      return L;
     }
+    if (backward == Backward::input_gradient)
+      benchmark::DoNotOptimize(net.backward(loss.backward()));
+    else
+      net.backward_parameters(loss.backward());
+    sgd->step();
     return L;
   }
 };
@@ -168,11 +171,11 @@ benchmark::Counter per_step(double total) {
 }
 
 void train_step(benchmark::State& state, std::vector<arma::uword> sizes, arma::uword B,
-                int threads, bool input_gradient, bool apart) {
+                int threads, Step::Backward backward) {
   bench::use_threads(state, threads);
   Step step(sizes, B);
   for (auto _ : state) {
-    const double L = step(input_gradient, apart);
+    const double L = step(backward);
     benchmark::DoNotOptimize(L);
   }
   state.counters["samples_per_s"] =
@@ -349,11 +352,12 @@ int main(int argc, char** argv) {
       const int threads = bench::policy_threads(*sizes, B);
       std::set<int> counts(sweep.begin(), sweep.end());
       counts.insert(threads);  // the policy's own count is always timed
-      for (int n : counts) add("train", train_step, *sizes, B, n, step_time, false, false);
-      add("train_apart", train_step, *sizes, B, threads, step_time, false, true);
+      for (int n : counts) add("train", train_step, *sizes, B, n, step_time, Step::Backward::fused);
+      add("train_apart", train_step, *sizes, B, threads, step_time, Step::Backward::apart);
       add("reference", reference_step, *sizes, B, threads, step_time);
       if (sizes == &bench::mlp_two_hidden)
-        add("train_input_grad", train_step, *sizes, B, threads, step_time, true, false);
+        add("train_input_grad", train_step, *sizes, B, threads, step_time,
+            Step::Backward::input_gradient);
       if (B == 1) add("memory", step_and_memory, *sizes, B, threads, step_time);
       if (sizes == &bench::mlp_two_hidden && B >= 64)
         add("parts", step_parts, *sizes, B, threads, step_time);

@@ -18,24 +18,18 @@
 #include "gradlab/random.hpp"
 #include "support.hpp"
 
-#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
 using namespace gradlab;
-using gradlab::checks::two_threads_here;
+using gradlab::checks::same_bits;
+using gradlab::checks::thread_counts_here;
 
 namespace {
 
 // The batch sizes the issue of speed cares about: per-sample SGD, a small and a large batch.
 const arma::uword batches[] = {1, 64, 256};
-
-// Same shape and the same bits in every entry (so NaN equals NaN and -0 differs from +0).
-bool same_bits(const arma::mat& a, const arma::mat& b) {
-  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
-         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
-}
 
 // Inputs of a 784-100 layer at batch B, with what makes elementwise code differ: exact zeros,
 // a -0, a NaN and infinities among the pre-activations.
@@ -66,9 +60,7 @@ using Kernel = std::function<std::vector<arma::mat>(const LayerData&)>;
 
 // Where `candidate` differs from `reference`, at each batch and thread count; empty when nowhere.
 std::string first_difference(const Kernel& reference, const Kernel& candidate) {
-  std::vector<int> thread_counts{1};
-  if (two_threads_here()) thread_counts.push_back(fast::blas::available_threads());
-  for (const int threads : thread_counts) {
+  for (const int threads : thread_counts_here()) {
     fast::blas::ScopedThreads scoped(threads);
     for (const arma::uword B : batches) {
       const LayerData d = layer_data(B, 100 + B);
@@ -225,10 +217,8 @@ TEST_CASE("fast conv2d: im2col + GEMM equals the reference forward and backward 
       {{4, 5, 5}, 3, {1, 1, 1, 0}, 4},  // 1x1: a per-pixel affine map of the channels
       {{2, 6, 6}, 3, {2, 2, 2, 0}, 1},  // one image, windows side by side
       {{2, 4, 1}, 2, {3, 5, 3, 2}, 2},  // an image one column wide: most kernel columns see padding only
-      {{3, 32, 32}, 8, {3, 3, 1, 1}, 20},  // chunks of 9 images: 9, 9 and 2
+      {{3, 32, 32}, 8, {3, 3, 1, 1}, 20},  // 20 images in a slice per thread, dW and db per slice
   };
-  std::vector<int> thread_counts{1};
-  if (two_threads_here()) thread_counts.push_back(fast::blas::available_threads());
   Rng rng(31);
   for (const Geometry& g : geometries) {
     const arma::mat W = random_normal(g.kernels, g.in.channels * g.options.kernel_h * g.options.kernel_w, rng);
@@ -237,7 +227,7 @@ TEST_CASE("fast conv2d: im2col + GEMM equals the reference forward and backward 
     const arma::mat Y = ops::conv2d_forward(X, g.in, W, b, g.options);
     const arma::mat dY = random_normal(Y.n_rows, Y.n_cols, rng);
     const ops::Conv2dGrads want = ops::conv2d_backward(dY, X, g.in, W, g.options);
-    for (const int threads : thread_counts) {
+    for (const int threads : thread_counts_here()) {
       fast::blas::ScopedThreads scoped(threads);
       INFO("image " << ops::to_string(g.in) << ", " << g.kernels << " kernels " << g.options.kernel_h << "x"
                     << g.options.kernel_w << ", stride " << g.options.stride << ", padding "

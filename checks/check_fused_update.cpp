@@ -3,8 +3,9 @@
 // momentum SGD never forms a Linear layer's dW: fast::heavy_ball_outer_step), leaves the values
 // and the optimiser's state bit for bit as backward_parameters(dY) then optimizer.step() do:
 // over three steps, at batches 1, 64 and 256, for every optimiser form, on one thread and on
-// two. And the comparison can fail: a Linear that computes dX after W has moved, one that
-// updates b from the last step's db, and a fused kernel without the velocity's decay are told apart.
+// every core. And the comparison can fail: a Linear that computes dX after W has moved, one
+// that updates b from the last step's db, and a fused kernel without the velocity's decay are
+// told apart.
 #include <catch2/catch.hpp>
 
 #include "gradlab/fast/blas.hpp"
@@ -17,21 +18,16 @@
 #include "gradlab/random.hpp"
 #include "support.hpp"
 
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 using namespace gradlab;
-using gradlab::checks::two_threads_here;
+using gradlab::checks::same_bits;
+using gradlab::checks::thread_counts_here;
 
 namespace {
-
-bool same_bits(const arma::mat& a, const arma::mat& b) {
-  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
-         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
-}
 
 // The network under test: 200 -> 64 -> 32 -> 10, ReLU (the fused kernel's first layer has
 // 12,800 weights: cut into slices on two threads), or tanh with BatchNorm or Dropout.
@@ -99,9 +95,7 @@ Outcome three_steps(const Net& net_kind, arma::uword B, const MakeOptimizer& mak
 std::string first_difference(const Net& net, const MakeOptimizer& make_optimizer,
                              const Mutate& mutate = {},
                              const std::vector<arma::uword>& batches = {1, 64, 256}) {
-  std::vector<int> thread_counts{1};
-  if (two_threads_here()) thread_counts.push_back(2);
-  for (const int threads : thread_counts) {
+  for (const int threads : thread_counts_here()) {
     fast::blas::ScopedThreads scoped(threads);
     for (const arma::uword B : batches) {
       const Outcome apart = three_steps(net, B, make_optimizer, false);
@@ -173,9 +167,7 @@ TEST_CASE("fast: heavy_ball_outer_step equals optim::heavy_ball_step with g = dy
   for (arma::uword k = 0; k < x.n_elem; k += 3) x(k) = 0.0;
   x(1) = -0.0;
   const arma::mat start = random_normal(64, 200, rng);
-  std::vector<int> thread_counts{1};
-  if (two_threads_here()) thread_counts.push_back(2);
-  for (const int threads : thread_counts) {
+  for (const int threads : thread_counts_here()) {
     fast::blas::ScopedThreads scoped(threads);
     arma::mat v1(64, 200, arma::fill::zeros), v2 = v1, theta1 = start, theta2 = start;
     for (int k = 0; k < 3; ++k) {

@@ -14,12 +14,14 @@
 #include <exception>
 
 #include <atomic>
+#include <cstring>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gradlab::checks {
 
@@ -27,6 +29,20 @@ namespace gradlab::checks {
 // threads: its thread count can be set, and there are two cores.
 inline bool two_threads_here() {
   return fast::blas::can_set_threads() && fast::blas::available_threads() >= 2;
+}
+
+// The thread counts on which fast code is compared with its reference: one, and every core the
+// BLAS may use when two_threads_here().
+inline std::vector<int> thread_counts_here() {
+  std::vector<int> counts{1};
+  if (two_threads_here()) counts.push_back(fast::blas::available_threads());
+  return counts;
+}
+
+// Same shape and the same bits in every entry (so NaN equals NaN and -0 differs from +0).
+inline bool same_bits(const arma::mat& a, const arma::mat& b) {
+  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
+         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
 }
 
 // A fresh folder under the system's temporary directory, removed with everything in it.

@@ -7,17 +7,20 @@ namespace gradlab::fast {
 
 namespace {
 
-// v = mu v + g;  theta -= lr v, element by element. Built for AVX2 as well as for the baseline
-// instruction set, the best one picked when the program starts: the same operations in the same
-// order either way (no fused multiply-add: the project builds with -ffp-contract=off), so the
-// same numbers on every machine.
+// One entry of the heavy ball: v = mu v + g;  theta -= lr v (optim::heavy_ball_step's equations).
+inline void heavy_ball_entry(double& v, double& theta, double g, double mu, double lr) {
+  v = mu * v + g;
+  theta -= lr * v;
+}
+
+// The heavy ball, element by element. Built for AVX2 as well as for the baseline instruction
+// set, the best one picked when the program starts: the same operations in the same order
+// either way (no fused multiply-add: the project builds with -ffp-contract=off), so the same
+// numbers on every machine.
 __attribute__((target_clones("avx2", "default"))) void heavy_ball(double* v, double* theta,
                                                                  const double* g, arma::uword n,
                                                                  double mu, double lr) {
-  for (arma::uword k = 0; k < n; ++k) {
-    v[k] = mu * v[k] + g[k];
-    theta[k] -= lr * v[k];
-  }
+  for (arma::uword k = 0; k < n; ++k) heavy_ball_entry(v[k], theta[k], g[k], mu, lr);
 }
 
 // The same update with the gradient of a layer at batch 1, g = dy x^T (M x N, column-major),
@@ -29,10 +32,7 @@ __attribute__((target_clones("avx2", "default"))) void heavy_ball_outer(
     const double xj = x[j];
     double* vj = v + j * M;
     double* thetaj = theta + j * M;
-    for (arma::uword i = 0; i < M; ++i) {
-      vj[i] = mu * vj[i] + dy[i] * xj;
-      thetaj[i] -= lr * vj[i];
-    }
+    for (arma::uword i = 0; i < M; ++i) heavy_ball_entry(vj[i], thetaj[i], dy[i] * xj, mu, lr);
   }
 }
 
@@ -124,8 +124,8 @@ void heavy_ball_outer_step(arma::mat& v, arma::mat& theta, const arma::mat& dy, 
   });
   require(theta.n_rows == dy.n_rows && theta.n_cols == x.n_rows, "fast::heavy_ball_outer_step",
           [&] {
-            return "theta is " + shape_of(theta) + " but dy x^T is " +
-                   shape_of(arma::mat(dy.n_rows, x.n_rows, arma::fill::none));
+            return "theta is " + shape_of(theta) + " but dy x^T is " + std::to_string(dy.n_rows) +
+                   "x" + std::to_string(x.n_rows);
           });
   require_same_shape("fast::heavy_ball_outer_step", "v", v, "theta", theta);
   double* velocity = v.memptr();

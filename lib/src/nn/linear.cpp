@@ -65,13 +65,14 @@ arma::mat Linear::backward_and_update(const arma::mat& dY, ParameterUpdate& upda
   const arma::mat& X = input();
   detail::require_upstream(*this, dY, out(), X.n_cols);
   if (X.n_cols != 1) return Layer::backward_and_update(dY, update, input_gradient);
-  std::optional<ParameterUpdate::HeavyBall> rule = update.take_heavy_ball({"W", &W, &dW});
+  const std::vector<Parameter> W_and_b = parameters();  // {W, b}
+  std::optional<ParameterUpdate::HeavyBall> rule = update.take_heavy_ball(W_and_b[0]);
   if (!rule) return Layer::backward_and_update(dY, update, input_gradient);
   arma::mat dX;
   if (input_gradient) dX = W.t() * dY;  // dX = W^T dY, before W moves
   fast::heavy_ball_outer_step(*rule->velocity, W, dY, X, rule->mu, rule->lr);  // g = dY X^T
   db = dY;  // the sum over a batch of one
-  update.update_parameter({"b", &b, &db});
+  update.update_parameter(W_and_b[1]);
   return dX;
 }
 

@@ -48,8 +48,7 @@ void Optimizer::step() {
   // every grad checked before any value moves
   for (std::size_t i = 0; i < parameters_.size(); ++i) require_grad_shape(i);
   start_step();
-  for (std::size_t i = 0; i < parameters_.size(); ++i) update_parameter(parameters_[i]);
-  finish_step();
+  finish_step();  // nothing was updated during the step: every parameter is updated now
 }
 
 void Optimizer::start_step() {

@@ -44,11 +44,11 @@ class Optimizer : public gradlab::ParameterUpdate {
   // resized after the optimiser was built).
   void step();
 
-  // The step parameter by parameter (gradlab/parameter.hpp); step() is start_step(),
-  // update_parameter(p) of every parameter, finish_step(). start_step() checks the shapes as step() does, except
-  // the grads' (a fused update does not write them: update_parameter(p) checks p's). Calls outside a
-  // step, or a parameter updated twice in one, throw std::logic_error; a step that an exception
-  // left unfinished is abandoned at the next start_step().
+  // The step parameter by parameter (gradlab/parameter.hpp); step() is start_step() then
+  // finish_step(), which updates every parameter. start_step() checks the shapes as step()
+  // does, except the grads' (a fused update does not write them: update_parameter(p) checks
+  // p's). Calls outside a step, or a parameter updated twice in one, throw std::logic_error; a
+  // step that an exception left unfinished is abandoned at the next start_step().
   void start_step() override;
   void update_parameter(const gradlab::Parameter& p) override;
   std::optional<HeavyBall> take_heavy_ball(const gradlab::Parameter& p) override;
