@@ -74,8 +74,8 @@ MUTANTS = [
     ("lib/src/fast/kernels.cpp", "dW = dY * X.t();", "dW = X * dY.t();", "fast affine: dW transposed"),
     ("lib/src/fast/kernels.cpp", "for (arma::uword i = first_row; i < end_row; ++i) d[i] += dy[i];", "for (arma::uword i = first_row; i < end_row; ++i) d[i] = dy[i];", "fast affine: db keeps the last sample"),
     ("lib/src/fast/kernels.cpp", "dx[k] = dy[k] * (x[k] > 0.0 ? 1.0 : 0.0);", "dx[k] = dy[k] * (dy[k] > 0.0 ? 1.0 : 0.0);", "fast relu: mask from dY"),
-    ("lib/src/fast/kernels.cpp", "theta[k] -= lr * v[k];", "theta[k] += lr * v[k];", "fast heavy ball: sign of the step"),
-    ("lib/src/fast/kernels.cpp", "v[k] = mu * v[k] + g[k];", "v[k] = mu * v[k] - g[k];", "fast heavy ball: gradient sign in the velocity"),
+    ("lib/src/fast/kernels.cpp", "theta -= lr * v;", "theta += lr * v;", "fast heavy ball: sign of the step"),
+    ("lib/src/fast/kernels.cpp", "v = mu * v + g;", "v = mu * v - g;", "fast heavy ball: gradient sign in the velocity"),
     ("lib/src/optim/sgd.cpp", "v = mu * v + g;  // v = mu v + g", "v = v + g;  // v = mu v + g", "heavy ball (reference): momentum dropped"),
     ("lib/src/optim/sgd.cpp", "theta -= lr * (g + mu * v);", "theta -= lr * (g + v);", "Nesterov: mu dropped"),
     # The layers: each passes its own cache to the op; a mistake there is a mask or an output
