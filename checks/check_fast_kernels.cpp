@@ -1,9 +1,11 @@
 // The fast path against the reference: every kernel of gradlab/fast/kernels.hpp gives the same
 // numbers, bit for bit, as the reference code it stands in for (ops::affine_forward,
-// ops::affine_backward, ops::relu_forward, ops::relu_backward, optim::heavy_ball_step), at
+// ops::affine_backward, ops::relu_forward, ops::relu_backward, ops::softmax_cross_entropy_forward,
+// ops::softmax_cross_entropy_backward, optim::heavy_ball_step), at
 // batches 1, 64 and 256, on one thread and on every thread the BLAS may use. And the comparison
 // is one that can fail: deliberately broken kernels (a slice boundary off by one, the ReLU mask
-// taken with >=, the velocity without its decay) are told apart from their reference.
+// taken with >=, the velocity without its decay, the label's gradient written p - 1, the loss
+// through log(s)) are told apart from their reference.
 // The convolution's fast twin (gradlab/fast/conv.hpp) sums in another order (im2col and GEMM),
 // so it is held to the reference within rounding, over strides, paddings and shapes.
 #include <catch2/catch.hpp>
@@ -14,6 +16,7 @@
 #include "gradlab/ops/affine.hpp"
 #include "gradlab/ops/conv2d.hpp"
 #include "gradlab/ops/relu.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
 #include "gradlab/optim/sgd.hpp"
 #include "gradlab/random.hpp"
 #include "support.hpp"
@@ -88,6 +91,44 @@ std::vector<arma::mat> fast_relu(const LayerData& d) {
   return {fast::relu_forward(d.Z), fast::relu_backward(d.dY, d.Z)};
 }
 
+// Ten classes' logits from the data (finite), with what makes a softmax differ: a column where
+// the label's logit dominates (r ~ 1e-21: log(s) = 0 there and log1p(r) is not), a logit far below
+// the others (its exponential underflows to 0), a tie for the largest logit, exact zeros and a
+// -0, a column whose largest logit is a zero of either sign; labels that fall on the largest
+// logit and off it.
+struct LossData {
+  arma::mat logits;
+  arma::uvec labels;
+};
+LossData loss_data(const LayerData& d) {
+  LossData l{4.0 * d.Z.rows(10, 19), arma::uvec(d.Z.n_cols)};
+  for (arma::uword b = 0; b < l.labels.n_elem; ++b) l.labels(b) = (7 * b + 1) % 10;
+  l.logits.col(0).fill(-25.0);  // the label's logit (1) dominates: the loss is log1p(r) alone
+  l.logits(1, 0) = 25.0;
+  l.logits(4, 0) = -1000.0;
+  if (l.logits.n_cols > 1)
+    l.logits.col(1) = arma::vec{2.5, 2.5, 0.0, -0.0, -1000.0, 1.0, -1.0, 0.5, 0.25, 2.0};
+  if (l.logits.n_cols > 2)  // the largest logit a zero, -0 first
+    l.logits.col(2) = arma::vec{-0.0, -3.0, 0.0, -1.0, -0.0, 0.0, -2.0, -0.5, -0.25, -7.0};
+  return l;
+}
+// The loss (as a 1 x 1 matrix), the probabilities and dlogits, from one forward and backward.
+template <class Forward, class Backward>
+std::vector<arma::mat> softmax_cross_entropy(const LayerData& d, Forward&& forward,
+                                             Backward&& backward) {
+  const LossData l = loss_data(d);
+  const ops::SoftmaxCrossEntropy f = forward(l.logits, l.labels);
+  return {arma::mat{f.loss}, f.probs, backward(f.probs, l.labels)};
+}
+std::vector<arma::mat> reference_softmax_cross_entropy(const LayerData& d) {
+  return softmax_cross_entropy(d, ops::softmax_cross_entropy_forward,
+                               ops::softmax_cross_entropy_backward);
+}
+std::vector<arma::mat> fast_softmax_cross_entropy(const LayerData& d) {
+  return softmax_cross_entropy(d, fast::softmax_cross_entropy_forward,
+                               fast::softmax_cross_entropy_backward);
+}
+
 // Three heavy-ball steps of W (784 x 100 numbers) with gradients drawn from the data.
 template <class Step>
 std::vector<arma::mat> heavy_ball_steps(const LayerData& d, Step&& step) {
@@ -142,6 +183,27 @@ TEST_CASE("fast: relu_forward and relu_backward equal ops::relu_* bit for bit, N
   REQUIRE(first_difference(reference_relu, fast_relu).empty());
 }
 
+TEST_CASE("fast: softmax_cross_entropy_forward and _backward equal ops::softmax_cross_entropy_* bit for bit",
+          "[fast][loss]") {
+  REQUIRE(first_difference(reference_softmax_cross_entropy, fast_softmax_cross_entropy).empty());
+  // a logit of NaN or +inf makes the loss NaN in both, and the same probabilities bit for bit
+  for (const double bad : {arma::datum::nan, arma::datum::inf}) {
+    arma::mat logits(10, 3, arma::fill::value(0.5));
+    logits(4, 1) = bad;
+    const arma::uvec labels{0, 4, 9};
+    const ops::SoftmaxCrossEntropy want = ops::softmax_cross_entropy_forward(logits, labels),
+                                   got = fast::softmax_cross_entropy_forward(logits, labels);
+    CHECK(std::isnan(got.loss));
+    CHECK(std::isnan(want.loss));
+    CHECK(same_bits(want.probs, got.probs));
+  }
+  // the same errors for labels that do not fit
+  CHECK_THROWS_WITH(fast::softmax_cross_entropy_forward(arma::mat(3, 2), arma::uvec{0, 3}),
+                    Catch::Contains("fast::softmax_cross_entropy_forward"));
+  CHECK_THROWS_WITH(fast::softmax_cross_entropy_backward(arma::mat(3, 2), arma::uvec{0}),
+                    Catch::Contains("fast::softmax_cross_entropy_backward"));
+}
+
 TEST_CASE("fast: heavy_ball_step equals optim::heavy_ball_step bit for bit", "[fast][sgd]") {
   REQUIRE(first_difference(reference_heavy_ball, fast_heavy_ball).empty());
 }
@@ -177,6 +239,30 @@ TEST_CASE("fast: the comparison tells deliberately broken kernels from their ref
                                   double lr) { fast::heavy_ball_step(v, theta, g, 1.0, lr); });
   };
   CHECK_THAT(first_difference(reference_heavy_ball, no_decay), Catch::Contains("result 0"));
+  // the label's entry of dlogits written (p - 1) / B: the same to rounding, other bits
+  auto label_as_p_minus_one = [](const LayerData& d) {
+    std::vector<arma::mat> got = fast_softmax_cross_entropy(d);
+    const LossData l = loss_data(d);
+    for (arma::uword b = 0; b < l.labels.n_elem; ++b)
+      got[2](l.labels(b), b) = (got[1](l.labels(b), b) - 1.0) / static_cast<double>(l.labels.n_elem);
+    return got;
+  };
+  CHECK_THAT(first_difference(reference_softmax_cross_entropy, label_as_p_minus_one),
+             Catch::Contains("result 2"));
+  // the loss through log(s) = log(1 + r): r is lost where one logit dominates
+  auto loss_through_log_s = [](const LayerData& d) {
+    std::vector<arma::mat> got = fast_softmax_cross_entropy(d);
+    const LossData l = loss_data(d);
+    const arma::rowvec m = arma::max(l.logits, 0);
+    double total = 0.0;
+    for (arma::uword b = 0; b < l.labels.n_elem; ++b)
+      total += (m(b) - l.logits(l.labels(b), b)) +
+               std::log(arma::accu(arma::exp(l.logits.col(b) - m(b))));
+    got[0](0) = total / static_cast<double>(l.labels.n_elem);
+    return got;
+  };
+  CHECK_THAT(first_difference(reference_softmax_cross_entropy, loss_through_log_s),
+             Catch::Contains("result 0"));
   // db summed in another order (last column first): the same sum to rounding, other bits
   auto db_other_order = [](const LayerData& d) {
     const arma::mat Z = arma::mat(d.Z).replace(arma::datum::nan, 0.0);

@@ -76,6 +76,9 @@ MUTANTS = [
     ("lib/src/fast/kernels.cpp", "dx[k] = dy[k] * (x[k] > 0.0 ? 1.0 : 0.0);", "dx[k] = dy[k] * (dy[k] > 0.0 ? 1.0 : 0.0);", "fast relu: mask from dY"),
     ("lib/src/fast/kernels.cpp", "theta -= lr * v;", "theta += lr * v;", "fast heavy ball: sign of the step"),
     ("lib/src/fast/kernels.cpp", "v = mu * v + g;", "v = mu * v - g;", "fast heavy ball: gradient sign in the velocity"),
+    ("lib/src/fast/kernels.cpp", "terms[b] = (m - z[label[b]]) + std::log1p(r);", "terms[b] = (m - z[label[b]]) + std::log(s);", "fast softmax cross-entropy: log(s) for log1p(r)"),
+    ("lib/src/fast/kernels.cpp", "if (k != top) r += p[k];", "r += p[k];", "fast softmax cross-entropy: the largest entry counted in r"),
+    ("lib/src/fast/kernels.cpp", "d[label[b]] = -others / batch;", "d[label[b]] = (p[label[b]] - 1.0) / batch;", "fast softmax cross-entropy: the label's gradient as p - 1"),
     ("lib/src/optim/sgd.cpp", "v = mu * v + g;  // v = mu v + g", "v = v + g;  // v = mu v + g", "heavy ball (reference): momentum dropped"),
     ("lib/src/optim/sgd.cpp", "theta -= lr * (g + mu * v);", "theta -= lr * (g + v);", "Nesterov: mu dropped"),
     # The layers: each passes its own cache to the op; a mistake there is a mask or an output
@@ -86,7 +89,7 @@ MUTANTS = [
     ("lib/src/nn/linear.cpp", "db = std::move(g.db);", "db = g.dW.col(0);", "layer Linear: db from dW"),
     ("lib/src/nn/dropout.cpp", "if (cached_mode_ == Mode::eval) return dY;", "return dY;", "layer Dropout: mask never applied"),
     ("lib/src/nn/batchnorm.cpp", "? ops::batchnorm_backward(dY, gamma, cache_)", "? ops::batchnorm_backward_eval(dY, gamma, cache_)", "layer BatchNorm: eval backward in training"),
-    ("lib/src/nn/loss.cpp", "return ops::softmax_cross_entropy_backward(probs_, labels_);", "return ops::softmax_cross_entropy_backward(probs_, labels_) * static_cast<double>(probs_.n_cols);", "layer CrossEntropyLoss: the mean never applied"),
+    ("lib/src/nn/loss.cpp", "return fast::softmax_cross_entropy_backward(probs_, labels_);", "return fast::softmax_cross_entropy_backward(probs_, labels_) * static_cast<double>(probs_.n_cols);", "layer CrossEntropyLoss: the mean never applied"),
 ]
 
 

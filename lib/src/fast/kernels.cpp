@@ -3,6 +3,8 @@
 #include "gradlab/fast/parallel.hpp"
 #include "gradlab/shape.hpp"
 
+#include <cmath>
+
 namespace gradlab::fast {
 
 namespace {
@@ -138,6 +140,73 @@ void heavy_ball_outer_step(arma::mat& v, arma::mat& theta, const arma::mat& dy, 
     heavy_ball_outer(velocity + first * M, values + first * M, d, in + first, M, end - first, mu,
                      lr);
   });
+}
+
+// Softmax cross-entropy -----------------------------------------------------------------------
+// ops::softmax_cross_entropy_forward's equations (and its detail::shifted_exp's), column by
+// column in one loop where the reference makes a pass over the whole matrix for each: E =
+// exp(Z - m) written once into probs, r summed from it, then divided by s = 1 + r in place.
+
+namespace {
+// An exponential costs tens of cycles: a loop of exps counts each as this many numbers when it
+// asks for threads (parallel::for_slices).
+constexpr double numbers_per_exp = 8.0;
+}  // namespace
+
+ops::SoftmaxCrossEntropy softmax_cross_entropy_forward(const arma::mat& logits,
+                                                       const arma::uvec& labels) {
+  require_nonempty("fast::softmax_cross_entropy_forward", "logits", logits);
+  require_labels("fast::softmax_cross_entropy_forward", labels, logits);
+  const arma::uword C = logits.n_rows, B = logits.n_cols;
+  arma::mat probs(C, B, arma::fill::none);  // every entry written below
+  arma::rowvec terms(B, arma::fill::none);  // each sample's loss, summed in order below
+  const arma::uword* label = labels.memptr();
+  parallel::for_slices(B, numbers_per_exp * logits.n_elem, [&](arma::uword first, arma::uword end) {
+    for (arma::uword b = first; b < end; ++b) {
+      const double* z = logits.colptr(b);
+      double* p = probs.colptr(b);
+      // m and the first largest entry, as arma::max and arma::index_max find them (a NaN is never
+      // the largest; m's sign, when the largest is a zero, changes no result below)
+      double m = -arma::datum::inf;
+      arma::uword top = 0;
+      for (arma::uword k = 0; k < C; ++k)
+        if (z[k] > m) {
+          m = z[k];
+          top = k;
+        }
+      for (arma::uword k = 0; k < C; ++k) p[k] = std::exp(z[k] - m);
+      double r = 0.0;  // the sum of E but at the largest entry
+      for (arma::uword k = 0; k < C; ++k)
+        if (k != top) r += p[k];
+      const double s = 1.0 + r;
+      for (arma::uword k = 0; k < C; ++k) p[k] /= s;
+      terms[b] = (m - z[label[b]]) + std::log1p(r);
+    }
+  });
+  double total = 0.0;
+  for (arma::uword b = 0; b < B; ++b) total += terms[b];
+  return {total / static_cast<double>(B), std::move(probs)};
+}
+
+arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels) {
+  require_nonempty("fast::softmax_cross_entropy_backward", "probs", probs);
+  require_labels("fast::softmax_cross_entropy_backward", labels, probs);
+  const arma::uword C = probs.n_rows, B = probs.n_cols;
+  const double batch = static_cast<double>(B);
+  arma::mat dlogits(C, B, arma::fill::none);  // every entry written below
+  const arma::uword* label = labels.memptr();
+  parallel::for_slices(B, probs.n_elem, [&](arma::uword first, arma::uword end) {
+    for (arma::uword b = first; b < end; ++b) {
+      const double* p = probs.colptr(b);
+      double* d = dlogits.colptr(b);
+      for (arma::uword k = 0; k < C; ++k) d[k] = p[k] / batch;
+      double others = 0.0;  // at the label, p - 1 is -(the other probabilities' sum)
+      for (arma::uword k = 0; k < C; ++k)
+        if (k != label[b]) others += p[k];
+      d[label[b]] = -others / batch;
+    }
+  });
+  return dlogits;
 }
 
 }  // namespace gradlab::fast

@@ -1,5 +1,6 @@
 #include "gradlab/nn/loss.hpp"
 
+#include "gradlab/fast/kernels.hpp"
 #include "gradlab/labels.hpp"
 #include "gradlab/ops/binary_hinge.hpp"
 #include "gradlab/ops/mse.hpp"
@@ -40,7 +41,7 @@ void require_forward_ran(const Loss& loss, const arma::mat& cached) {
 double CrossEntropyLoss::forward(const arma::mat& logits, const arma::uvec& labels) {
   // logits: C x B, labels: B.  L = (1/B) sum_b [ logsumexp(logits_b) - logits_{labels_b, b} ]
   require_batch(*this, logits, labels);
-  ops::SoftmaxCrossEntropy f = ops::softmax_cross_entropy_forward(logits, labels);
+  ops::SoftmaxCrossEntropy f = fast::softmax_cross_entropy_forward(logits, labels);
   probs_ = std::move(f.probs);
   labels_ = labels;
   return f.loss;
@@ -49,7 +50,7 @@ double CrossEntropyLoss::forward(const arma::mat& logits, const arma::uvec& labe
 arma::mat CrossEntropyLoss::backward() {
   // dlogits = (probs - onehot(labels)) / B: C x B
   require_forward_ran(*this, probs_);
-  return ops::softmax_cross_entropy_backward(probs_, labels_);
+  return fast::softmax_cross_entropy_backward(probs_, labels_);
 }
 
 double NLLLoss::forward(const arma::mat& logprobs, const arma::uvec& labels) {

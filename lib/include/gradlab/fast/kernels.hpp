@@ -4,18 +4,22 @@
 // results are the same bit for bit (checks/check_fast_kernels.cpp compares every kernel with its
 // reference at batches 1, 64 and 256). What makes them fast:
 //   - one pass over memory where the reference makes several (the bias added, summed, the ReLU
-//     mask and the momentum update each in one loop, no temporary matrices);
+//     mask, the softmax and its loss, and the momentum update each in one loop, no temporary
+//     matrices);
 //   - the passes over whole matrices run in one slice per thread that the BLAS's products got
 //     (fast/parallel.hpp);
 //   - the momentum update is compiled for AVX2 and for the baseline, picked at start-up;
 //   - the first layer's backward skips dX, which nobody reads (affine_backward_parameters);
 //   - at batch 1 the momentum update makes the weight gradient as it uses it, never storing it
 //     (heavy_ball_outer_step, called by nn::Linear::backward_and_update).
-// The layers (nn::Linear, nn::ReLU) and the optimiser (optim::SGD) call these; students read the
-// references: ops::affine_forward, ops::affine_backward, ops::relu_forward, ops::relu_backward,
+// The layers (nn::Linear, nn::ReLU), the loss (nn::CrossEntropyLoss) and the optimiser
+// (optim::SGD) call these; students read the references: ops::affine_forward,
+// ops::affine_backward, ops::relu_forward, ops::relu_backward,
+// ops::softmax_cross_entropy_forward, ops::softmax_cross_entropy_backward,
 // optim::heavy_ball_step (checks/check_fused_update.cpp holds heavy_ball_outer_step to it).
 // docs/studies/performance.md has the measurements.
 #include "gradlab/ops/affine.hpp"
+#include "gradlab/ops/softmax_cross_entropy.hpp"
 
 #include <armadillo>
 
@@ -38,6 +42,15 @@ arma::mat relu_forward(const arma::mat& X);
 
 // = ops::relu_backward(dY, X): dX = dY ⊙ 1[X > 0].
 arma::mat relu_backward(const arma::mat& dY, const arma::mat& X);
+
+// = ops::softmax_cross_entropy_forward(logits, labels): the batch's mean loss and softmax(logits),
+// each column's exponentials made, summed and divided in one loop.
+ops::SoftmaxCrossEntropy softmax_cross_entropy_forward(const arma::mat& logits,
+                                                       const arma::uvec& labels);
+
+// = ops::softmax_cross_entropy_backward(probs, labels): dlogits = (probs - onehot(labels)) / B,
+// written in one pass.
+arma::mat softmax_cross_entropy_backward(const arma::mat& probs, const arma::uvec& labels);
 
 // = optim::heavy_ball_step(v, theta, g, mu, lr): v = mu v + g; theta -= lr v, in place.
 // v, theta and g have one shape.

@@ -22,7 +22,8 @@ class Loss {
   virtual std::string name() const = 0;
 };
 
-// Softmax cross-entropy on logits (ops::softmax_cross_entropy), the stable classifier loss:
+// Softmax cross-entropy on logits (ops::softmax_cross_entropy, run by its fast twin in
+// fast/kernels.hpp, which gives the same numbers), the stable classifier loss:
 // L = (1/B) sum_b [ log sum_k exp(logits_kb) - logits_{labels_b, b} ]
 // dlogits = (softmax(logits) - onehot(labels)) / B
 class CrossEntropyLoss : public Loss {
