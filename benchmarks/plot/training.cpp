@@ -366,6 +366,13 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
       if (const json* tr32 = torch_row(ref, arch, B, policy, "float32", torch32_threads))
         torch32 = b / tr32->value("time_s", std::nan(""));
       const double ratio = torch_time / ours->real;
+      // The same ratio with one thread on each side: what the code does, apart from how a
+      // second core served either side while it ran (shown beside the target, not judged).
+      double ratio_one = std::nan("");
+      int torch_one_threads = 1;
+      if (const json* tr1 = torch_row(ref, arch, B, 1, "float64", torch_one_threads);
+          tr1 != nullptr && torch_one_threads == 1 && one != nullptr)
+        ratio_one = tr1->value("time_s", std::nan("")) / one->real;
       // CPU time: the main thread's on both sides, meaningful with one thread only.
       const double ratio_cpu =
           policy == 1 && torch_threads == 1 ? torch_cpu / ours->cpu : std::nan("");
@@ -444,7 +451,10 @@ void step_table(const Results& train, const Results& dgemm, const Reference& ref
                                               " (its best count)"
                                         : std::string()) +
                                    (std::isfinite(ratio_cpu) ? "; from CPU time " + num(ratio_cpu)
-                                                             : std::string()) + ")",
+                                                             : std::string()) +
+                                   (policy > 1 && std::isfinite(ratio_one)
+                                        ? "; one thread each: " + num(ratio_one)
+                                        : std::string()) + ")",
                                verdict(ratio >= want)});
           else if (B == 1)
             targets.push_back({"gradlab/PyTorch samples/s, " + arch + ", batch 1",
