@@ -148,8 +148,9 @@ void heavy_ball_outer_step(arma::mat& v, arma::mat& theta, const arma::mat& dy, 
 // exp(Z - m) written once into probs, r summed from it, then divided by s = 1 + r in place.
 
 namespace {
-// An exponential costs tens of cycles: a loop of exps counts each as this many numbers when it
-// asks for threads (parallel::for_slices).
+// An exponential costs about twenty times a number of a simple pass: a loop of exps counts each
+// as this many numbers when it asks for threads (parallel::for_slices). The measurements:
+// docs/studies/performance.md, "numbers_per_exp".
 constexpr double numbers_per_exp = 8.0;
 }  // namespace
 
